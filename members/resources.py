@@ -1,0 +1,276 @@
+"""django-import-export resources: one description of the register's spreadsheet columns,
+shared by the admin's import/export and by ``manage.py import_companies``.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from .models import Company, Contact, Sector
+from .services import company_unique_slug
+from .text import fold
+
+# A cell beginning with one of these is run as a formula by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Prefix a quote to a text cell that a spreadsheet would run as a formula (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def restore_formula_escape(value):
+    """Undo ``neutralise_formula`` so that an exported file imports back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+class SectorsWidget(widgets.ManyToManyWidget):
+    """Sectors as names or slugs separated by ``;``. An unknown sector is an error."""
+
+    def __init__(self):
+        super().__init__(Sector, separator=";", field="slug")
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return Sector.objects.none()
+        by_label = {}
+        for sector in Sector.objects.all():
+            for label in (sector.slug, sector.name, sector.name_en):
+                by_label.setdefault(fold(label), sector)
+        sectors, unknown = [], []
+        for label in (part.strip() for part in str(value).split(self.separator)):
+            if not label:
+                continue
+            sector = by_label.get(fold(label)) or by_label.get(slugify(label))
+            (sectors.append(sector) if sector else unknown.append(label))
+        if unknown:
+            known = ", ".join(sorted({sector.slug for sector in by_label.values()}))
+            raise ValueError(
+                _("Unknown sector %(sectors)s. Known sectors: %(known)s.")
+                % {"sectors": ", ".join(f"“{label}”" for label in unknown), "known": known}
+            )
+        return sectors
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.separator.join(sector.slug for sector in value.all())
+
+
+class CompanyResource(resources.ModelResource):
+    """The register as a spreadsheet: one row a company.
+
+    Rows are matched to existing companies by SIRET, or by name when there is no SIRET,
+    so that importing the same file twice never duplicates a company. An empty cell
+    never erases what the register already holds.
+    """
+
+    name = fields.Field(attribute="trade_name", column_name="name")
+    sectors = fields.Field(attribute="sectors", column_name="sectors", widget=SectorsWidget())
+
+    class Meta:
+        model = Company
+        fields = (
+            "name",
+            "legal_name",
+            "siren",
+            "siret",
+            "vat_number",
+            "naf_code",
+            "legal_form",
+            "street",
+            "postcode",
+            "city",
+            "country",
+            "website",
+            "email",
+            "phone",
+            "headcount_band",
+            "year_founded",
+            "sectors",
+            "description_fr",
+            "description_en",
+            "published",
+        )
+        import_order = fields
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True
+
+    # What a column is called in messages, for the error keys the model uses.
+    def column_for(self, key):
+        if key == NON_FIELD_ERRORS:
+            return "-"
+        for field in self.get_import_fields():
+            if field.attribute == key:
+                return field.column_name
+        return key
+
+    def before_import(self, dataset, **kwargs):
+        self._reserved_slugs = set()
+        self._sirets_seen = {}  # SIRET -> the name on the row that first had it
+        missing = "name" not in (dataset.headers or [])
+        if missing:
+            raise ValidationError(_("The file has no “name” column."))
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            value = restore_formula_escape(value)
+            row[key] = value.strip() if isinstance(value, str) else value
+
+    def get_instance(self, instance_loader, row):
+        """Find the company by SIRET, or by name among the companies without one."""
+        siret = Company._meta.get_field("siret").to_python(row.get("siret") or "")
+        if siret:
+            if siret in self._sirets_seen:
+                raise ValidationError(
+                    {
+                        "siret": _("An earlier row of the file (“%(name)s”) has this SIRET.")
+                        % {"name": self._sirets_seen[siret]}
+                    }
+                )
+            self._sirets_seen[siret] = row.get("name") or siret
+            company = Company.objects.filter(siret=siret).first()
+            if company:
+                return company
+        name = row.get("name") or ""
+        if not name:
+            return None
+        candidates = Company.objects.filter(Q(trade_name__iexact=name) | Q(legal_name__iexact=name))
+        if siret:
+            candidates = candidates.filter(siret="")
+        matches = list(candidates[:2])
+        if len(matches) > 1:
+            raise ValidationError(
+                {
+                    "trade_name": _(
+                        "Several companies are called “%(name)s”; add their SIRET to tell "
+                        "them apart."
+                    )
+                    % {"name": name}
+                }
+            )
+        return matches[0] if matches else None
+
+    def init_instance(self, row=None):
+        return Company(published=True)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if is_blank(row.get(field.column_name)):
+            return  # An empty cell never erases a value: the default or the register's.
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # Check the sectors now, so that an unknown one is reported with the row's
+        # other mistakes instead of failing after the company is saved.
+        sectors_field = self.fields["sectors"]
+        if sectors_field.column_name in row:
+            try:
+                sectors_field.clean(row)
+            except ValueError as exc:
+                errors["sectors"] = ValidationError(str(exc), code="unknown_sector")
+        if not instance.legal_name:
+            instance.legal_name = instance.trade_name
+        if not instance.slug and instance.trade_name:
+            instance.slug = company_unique_slug(
+                name=instance.trade_name, taken=self._reserved_slugs
+            )
+            self._reserved_slugs.add(instance.slug)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if not instance.trade_name:
+            # Without a name, legal name and slug cannot be derived: report the name alone.
+            errors = dict(import_validation_errors or {})
+            blank = Company._meta.get_field("trade_name").error_messages["blank"]
+            errors["trade_name"] = ValidationError(blank, code="blank")
+            raise ValidationError(errors)
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+
+class SectorResource(resources.ModelResource):
+    class Meta:
+        model = Sector
+        fields = ("slug", "name", "name_en")
+        import_id_fields = ("slug",)
+        clean_model_instances = True
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+
+class ContactResource(resources.ModelResource):
+    company = fields.Field(
+        attribute="company",
+        column_name="company",
+        widget=widgets.ForeignKeyWidget(Company, field="slug"),
+    )
+
+    class Meta:
+        model = Contact
+        fields = (
+            "id",
+            "company",
+            "first_name",
+            "last_name",
+            "role",
+            "email",
+            "phone",
+            "public_consent",
+        )
+        export_order = fields
+        clean_model_instances = True
+        use_transactions = True
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            row[key] = restore_formula_escape(value)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+
+def row_errors(resource, result, row_numbers=None):
+    """Return ``(row, column, message)`` for every problem in an import result.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
+    company is row 2. ``row_numbers`` gives each dataset row's number in the file when
+    the caller left some lines out.
+    """
+
+    def file_row(number):
+        return row_numbers[number - 1] if row_numbers else number + 1
+
+    problems = []
+    for error in result.base_errors:
+        problems.append((None, "-", str(error.error)))
+    for line_number, errors in result.row_errors():
+        for error in errors:
+            problems.append((file_row(line_number), "-", str(error.error)))
+    for invalid in result.invalid_rows:
+        for key, messages in invalid.error_dict.items():
+            for message in messages:
+                text = message.messages[0] if isinstance(message, ValidationError) else message
+                problems.append((file_row(invalid.number), resource.column_for(key), str(text)))
+    problems.sort(key=lambda item: (item[0] or 0, item[1]))
+    return problems

@@ -1,0 +1,37 @@
+"""Writes on the member register that go beyond saving one form."""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import Company
+
+
+def company_unique_slug(*, name, exclude_pk=None, taken=None):
+    """Return a slug for ``name`` that no other company uses (``acme``, ``acme-2``...).
+
+    ``taken`` is an optional set of slugs already reserved in the same batch.
+    """
+    base = slugify(name)[:200] or "company"
+    existing = Company.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        existing = existing.exclude(pk=exclude_pk)
+    used = set(existing.values_list("slug", flat=True)) | (taken or set())
+    slug, counter = base, 2
+    while slug in used:
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+@transaction.atomic
+def company_create(*, legal_name, trade_name="", sectors=(), **fields):
+    """Create a company with a unique slug after a full validation."""
+    trade_name = trade_name or legal_name
+    company = Company(legal_name=legal_name, trade_name=trade_name, **fields)
+    if not company.slug:
+        company.slug = company_unique_slug(name=trade_name)
+    company.full_clean()
+    company.save()
+    if sectors:
+        company.sectors.set(sectors)
+    return company

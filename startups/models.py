@@ -1,0 +1,1 @@
+# The incubator's models (programmes, incubations, offices, leases) arrive with their issue.

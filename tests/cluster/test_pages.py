@@ -1,0 +1,97 @@
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from tests.members.factories import CompanyFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_the_number_of_public_companies(client):
+    sector = SectorFactory()
+    CompanyFactory.create_batch(3, sectors=[sector])
+    CompanyFactory(published=False)
+    response = client.get("/")
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert figures == {"companies": 3, "sectors": 1, "cities": 1}
+    assert reverse("members:company-list") in response.text
+    assert reverse("members:join") in response.text
+
+
+def test_home_page_is_in_french_by_default_and_english_on_request(client):
+    assert 'lang="fr"' in client.get("/").text
+    assert "Annuaire" in client.get("/").text
+    response = client.get("/", headers={"accept-language": "en"})
+    assert 'lang="en"' in response.text
+    assert "Directory" in response.text
+
+
+def test_language_switcher_works_without_javascript(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert 'lang="en"' in client.get("/").text
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert 'lang="fr"' in client.get("/").text
+
+
+def test_language_switcher_never_redirects_off_site(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example.com/"}
+    )
+    assert response.status_code == 302
+    assert "evil.example.com" not in response["Location"]
+
+
+def test_healthz_answers_ok_after_a_database_round_trip(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    # Only the database driver's answer is simulated: the view, middleware and
+    # response are the real ones.
+    monkeypatch.setattr(CursorWrapper, "execute", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_directory_lists_only_published_companies_in_pages_of_twenty(
+    client, django_assert_max_num_queries
+):
+    sector = SectorFactory()
+    CompanyFactory.create_batch(25, sectors=[sector])
+    hidden = CompanyFactory(published=False, trade_name="Studio Caché")
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("members:company-list"))
+    assert response.status_code == 200
+    assert len(response.context["companies"]) == 20
+    assert response.context["paginator"].count == 25
+    assert hidden.trade_name not in response.text
+    second = client.get(reverse("members:company-list"), {"page": 2})
+    assert len(second.context["companies"]) == 5
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1000000000"])
+def test_directory_bad_page_numbers_give_404_not_500(client, page):
+    CompanyFactory()
+    response = client.get(reverse("members:company-list"), {"page": page})
+    assert response.status_code == 404
+
+
+def test_company_page_shows_a_published_company_and_hides_an_unpublished_one(client):
+    shown = CompanyFactory(description_fr="Studio de réalité virtuelle.")
+    hidden = CompanyFactory(published=False)
+    response = client.get(shown.get_absolute_url())
+    assert response.status_code == 200
+    assert "Studio de réalité virtuelle." in response.text
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get("/directory/no-such-company/").status_code == 404

@@ -1,0 +1,58 @@
+import factory
+from factory.django import DjangoModelFactory
+from faker import Faker
+from stdnum import luhn
+
+from members.models import Company, Contact, Sector
+
+fake = Faker("fr_FR")
+
+
+def valid_siret(n):
+    """Return a distinct valid SIRET for each ``n`` (Luhn on SIREN and SIRET)."""
+    body = f"{40000000 + n:08d}"
+    siren = body + luhn.calc_check_digit(body)
+    head = siren + "0001"
+    return head + luhn.calc_check_digit(head)
+
+
+class SectorFactory(DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Secteur {n}")
+    name_en = factory.Sequence(lambda n: f"Sector {n}")
+    slug = factory.Sequence(lambda n: f"secteur-{n}")
+
+
+class CompanyFactory(DjangoModelFactory):
+    class Meta:
+        model = Company
+        skip_postgeneration_save = True
+
+    trade_name = factory.Sequence(lambda n: f"{fake.company()} {n}")
+    legal_name = factory.LazyAttribute(lambda o: f"{o.trade_name} SAS")
+    slug = factory.Sequence(lambda n: f"company-{n}")
+    siret = factory.Sequence(valid_siret)
+    siren = factory.LazyAttribute(lambda o: o.siret[:9])
+    city = "Perpignan"
+    postcode = "66000"
+    description_fr = factory.LazyFunction(lambda: fake.paragraph())
+    published = True
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    company = factory.SubFactory(CompanyFactory)
+    first_name = factory.LazyFunction(fake.first_name)
+    last_name = factory.LazyFunction(fake.last_name)
+    email = factory.LazyFunction(fake.email)
+    role = "Gérant"

@@ -1,0 +1,218 @@
+"""``manage.py seed_demo``: the article's cluster, bulk companies and the demo login."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from stdnum.fr import siret as stdnum_siret
+
+from members.models import Company, Country, Sector
+
+from .factories import CompanyFactory
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_SLUGS = ["vroom", "alaxione", "stravvel", "mind-and-go", "idem", "pole-action-media"]
+
+
+def seed(*options):
+    stdout = io.StringIO()
+    call_command("seed_demo", *options, stdout=stdout)
+    return stdout.getvalue()
+
+
+def register_counts():
+    return (
+        Company.objects.count(),
+        Sector.objects.count(),
+        Company.sectors.through.objects.count(),
+    )
+
+
+@pytest.fixture
+def seeded():
+    return seed()
+
+
+def test_seed_loads_more_than_90_published_companies(seeded):
+    assert Company.objects.count() >= 90
+    assert not Company.objects.filter(published=False).exists()
+    assert f"{Company.objects.count()} companies added" in seeded
+
+
+def test_seed_loads_the_companies_of_the_article_with_both_descriptions(seeded):
+    companies = {c.slug: c for c in Company.objects.filter(slug__in=ARTICLE_SLUGS)}
+
+    assert sorted(companies) == sorted(ARTICLE_SLUGS)
+    for company in companies.values():
+        assert company.description_fr.strip(), company.slug
+        assert company.description_en.strip(), company.slug
+        assert company.sectors.exists(), company.slug
+    assert companies["mind-and-go"].trade_name == "Mind & Go"
+    assert "DataCup" in companies["mind-and-go"].description_fr
+
+
+def test_every_seeded_company_has_descriptions_in_both_languages(seeded):
+    assert not Company.objects.filter(description_fr="").exists()
+    assert not Company.objects.filter(description_en="").exists()
+    assert not Company.objects.filter(sectors=None).exists()
+
+
+def test_every_seeded_siret_is_valid_unique_and_begins_with_the_siren(seeded):
+    companies = list(Company.objects.exclude(siret=""))
+
+    assert len(companies) >= 80
+    assert all(stdnum_siret.is_valid(c.siret) for c in companies)
+    assert all(c.siret[:9] == c.siren for c in companies)
+    assert len({c.siret for c in companies}) == len(companies)
+
+
+def test_seeded_companies_pass_the_model_validation(seeded):
+    for company in Company.objects.all():
+        company.full_clean()
+
+
+def test_seed_includes_companies_in_spain_without_a_french_siret(seeded):
+    spanish = Company.objects.filter(country=Country.SPAIN)
+
+    assert spanish.exists()
+    assert {"Barcelona"} <= set(spanish.values_list("city", flat=True))
+    assert not spanish.exclude(siret="").exists()
+    assert Company.objects.filter(country=Country.FRANCE, city="Perpignan").exists()
+
+
+def test_seed_creates_the_bilingual_sectors(seeded):
+    assert Sector.objects.count() == 16
+    assert not Sector.objects.filter(name_en="").exists()
+    assert Sector.objects.get(slug="e-sante").name_en == "E-health"
+
+
+def test_seed_keeps_a_history_record_for_each_company(seeded):
+    assert Company.history.count() == Company.objects.count()
+
+
+def test_running_the_seed_again_adds_nothing(seeded):
+    before = register_counts()
+
+    output = seed()
+
+    assert register_counts() == before
+    assert "nothing added" in output
+
+
+def test_seed_gives_the_same_companies_on_every_run():
+    seed()
+    first = set(Company.objects.values_list("slug", "siret", "trade_name"))
+    Company.objects.all().delete()
+
+    seed()
+
+    assert set(Company.objects.values_list("slug", "siret", "trade_name")) == first
+
+
+def test_seed_only_adds_the_missing_companies_and_keeps_edits(seeded):
+    Company.objects.filter(slug="vroom").delete()
+    Company.objects.filter(slug="idem").update(city="Perpignan")
+    Sector.objects.filter(slug="jeu-video").update(name="Jeux vidéo")
+    total = Company.objects.count()
+
+    output = seed()
+
+    assert "1 companies added" in output
+    assert Company.objects.count() == total + 1
+    assert Company.objects.get(slug="idem").city == "Perpignan"
+    assert Sector.objects.get(slug="jeu-video").name == "Jeux vidéo"
+    assert Company.objects.get(slug="vroom").sectors.count() == 2
+
+
+def test_seed_does_not_reuse_a_siret_already_in_the_register():
+    seed()
+    sirets = dict(Company.objects.values_list("slug", "siret"))
+    Company.objects.all().delete()
+    taken = sirets["vroom"]
+    CompanyFactory(slug="existing", siret=taken, siren=taken[:9])
+
+    seed()
+
+    assert Company.objects.filter(siret=taken).count() == 1
+    assert Company.objects.get(slug="vroom").siret != taken
+
+
+def test_companies_option_adds_exactly_that_many_published_companies(seeded):
+    before = Company.objects.count()
+    existing = set(Company.objects.values_list("pk", flat=True))
+
+    output = seed("--companies", "50")
+
+    added = Company.objects.exclude(pk__in=existing)
+    assert Company.objects.count() == before + 50
+    assert added.count() == 50
+    assert not added.filter(published=False).exists()
+    assert "50 generated companies added." in output
+    sirets = list(Company.objects.exclude(siret="").values_list("siret", flat=True))
+    assert all(stdnum_siret.is_valid(siret) for siret in sirets)
+    assert len(set(sirets)) == len(sirets)
+    assert added.exclude(siret="").count() + added.filter(country=Country.SPAIN).count() == 50
+
+
+def test_companies_option_twice_adds_twice_with_distinct_slugs():
+    seed("--companies", "20")
+    seed("--companies", "20")
+
+    assert Company.objects.count() == 40
+    assert Company.objects.values("slug").distinct().count() == 40
+
+
+@pytest.mark.parametrize("count", ["0", "-3"])
+def test_companies_option_refuses_less_than_one(count):
+    with pytest.raises(CommandError, match="at least 1"):
+        seed("--companies", count)
+
+    assert not Company.objects.exists()
+
+
+def test_staff_option_refuses_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only created with DEBUG on"):
+        seed("--staff")
+
+    assert not get_user_model().objects.filter(username="staff").exists()
+
+
+def test_staff_option_without_debug_writes_nothing(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        seed("--staff")
+
+    assert register_counts() == (0, 0, 0)
+
+
+def test_staff_option_with_debug_creates_a_superuser_and_prints_the_login(settings, client):
+    settings.DEBUG = True
+
+    output = seed("--staff")
+
+    user = get_user_model().objects.get(username="staff")
+    assert user.is_staff and user.is_superuser and user.is_active
+    assert "Demo staff login: staff / cite-demo-2026" in output
+    assert "/admin/" in output
+    assert user.check_password("cite-demo-2026")
+
+
+def test_staff_option_twice_keeps_one_user_and_its_password(settings):
+    settings.DEBUG = True
+    seed("--staff")
+    user = get_user_model().objects.get(username="staff")
+    user.set_password("changed-by-staff")
+    user.save()
+
+    output = seed("--staff")
+
+    assert get_user_model().objects.filter(username="staff").count() == 1
+    user.refresh_from_db()
+    assert user.check_password("changed-by-staff")
+    assert "Demo staff login" in output
