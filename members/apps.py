@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        from . import kinds, signals  # noqa: F401 - connects the receivers
+
+        kinds.register(kinds.MEMBER, lambda queryset: queryset.members())

@@ -11,6 +11,8 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 from stdnum import luhn
 
+from . import search
+from .caching import bump_public_version
 from .models import Company, Country, HeadcountBand, LegalForm, Sector
 
 SECTORS = [
@@ -415,6 +417,9 @@ def _bulk_insert(pairs):
         ],
         batch_size=5000,
     )
+    # bulk_create sends no signal: index and invalidate here, in the same transaction.
+    search.index_companies([company.pk for company in companies])
+    bump_public_version()
     return companies
 
 

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -99,6 +100,14 @@ class CompanyQuerySet(models.QuerySet):
         """
         return self.filter(published=True)
 
+    def members(self):
+        """Return the member companies.
+
+        Until memberships are recorded, every company in the register counts as a member;
+        the membership issue derives this from the current membership instead.
+        """
+        return self.all()
+
     def with_listing_data(self):
         """Fetch what a card or a list row shows, without one query per company."""
         return self.prefetch_related("sectors")
@@ -160,8 +169,11 @@ class Company(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # PostgreSQL's full-text index, kept by members.search.index_companies (unused on
+    # SQLite, which keeps its index in the members_company_fts table).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[sectors])
+    history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=["search_vector"])
 
     objects = CompanyQuerySet.as_manager()
 
@@ -242,3 +254,19 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+
+class PublicDataVersion(models.Model):
+    """A counter that every change shown on public pages increments (one row).
+
+    Cached public pages are keyed on it, so an edit is visible at once on every server.
+    """
+
+    value = models.PositiveBigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("public data version")
+        verbose_name_plural = _("public data versions")
+
+    def __str__(self):
+        return str(self.value)

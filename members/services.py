@@ -1,6 +1,5 @@
 """Writes on the member register that go beyond saving one form."""
 
-from django.db import transaction
 from django.utils.text import slugify
 
 from .models import Company
@@ -21,17 +20,3 @@ def company_unique_slug(*, name, exclude_pk=None, taken=None):
         slug = f"{base}-{counter}"
         counter += 1
     return slug
-
-
-@transaction.atomic
-def company_create(*, legal_name, trade_name="", sectors=(), **fields):
-    """Create a company with a unique slug after a full validation."""
-    trade_name = trade_name or legal_name
-    company = Company(legal_name=legal_name, trade_name=trade_name, **fields)
-    if not company.slug:
-        company.slug = company_unique_slug(name=trade_name)
-    company.full_clean()
-    company.save()
-    if sectors:
-        company.sectors.set(sectors)
-    return company

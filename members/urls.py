@@ -5,7 +5,9 @@ from . import views
 app_name = "members"
 
 urlpatterns = [
-    path("directory/", views.CompanyListView.as_view(), name="company-list"),
-    path("directory/<slug:slug>/", views.CompanyDetailView.as_view(), name="company-detail"),
+    path("directory/", views.company_list, name="company-list"),
+    path("directory/<slug:slug>/", views.company_detail, name="company-detail"),
+    path("api/companies/", views.api_company_list, name="api-company-list"),
+    path("api/companies/<slug:slug>/", views.api_company_detail, name="api-company-detail"),
     path("join/", views.join, name="join"),
 ]

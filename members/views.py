@@ -1,25 +1,167 @@
-from django.shortcuts import render
-from django.views.generic import DetailView, ListView
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
-from .models import Company
+from .caching import cache_public_response
+from .filters import CompanyFilter
+from .models import Company, Sector
+from .thumbnails import thumbnail_url
+
+PAGE_SIZE = 20
 
 
-class CompanyListView(ListView):
-    template_name = "members/company_list.html"
-    context_object_name = "companies"
-    paginate_by = 20
-
-    def get_queryset(self):
-        return Company.objects.public().with_listing_data().order_by("trade_name", "pk")
+class BadPage(Exception):
+    """The ``page`` parameter is not a page number."""
 
 
-class CompanyDetailView(DetailView):
-    template_name = "members/company_detail.html"
-    context_object_name = "company"
+def _filterset(params):
+    return CompanyFilter(params, queryset=Company.objects.public())
 
-    def get_queryset(self):
-        return Company.objects.public().with_listing_data()
+
+def _page(filterset, params):
+    """Return the requested page of the filtered companies (BadPage or Http404 if none)."""
+    raw = params.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadPage(_("The page must be a whole number from 1."))
+    paginator = Paginator(filterset.qs.with_listing_data(), PAGE_SIZE)
+    try:
+        return paginator.page(int(raw))
+    except InvalidPage as exc:
+        raise Http404(_("There is no page %(page)s.") % {"page": raw}) from exc
+
+
+def _sector_facets(params):
+    """Count the companies of each sector among the results of every filter but sector."""
+    without_sector = params.copy()
+    without_sector.pop("sector", None)
+    filterset = _filterset(without_sector)
+    if not filterset.is_valid():
+        return []
+    matching = filterset.qs.order_by().values("pk")
+    return list(
+        Sector.objects.filter(companies__in=matching)
+        .annotate(count=Count("companies"))
+        .order_by("-count", "name")
+    )
+
+
+def _cities():
+    return list(
+        Company.objects.public()
+        .exclude(city="")
+        .order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+
+
+@cache_public_response
+def company_list(request):
+    filterset = _filterset(request.GET)
+    context = {"filterset": filterset, "cities": _cities(), "page_obj": None, "facets": []}
+    if not filterset.is_valid():
+        return render(request, "members/company_list.html", context, status=400)
+    try:
+        page = _page(filterset, request.GET)
+    except BadPage as exc:
+        raise Http404(str(exc)) from exc
+    context.update(page_obj=page, companies=page.object_list, facets=_sector_facets(request.GET))
+    return render(request, "members/company_list.html", context)
+
+
+@cache_public_response
+def company_detail(request, slug):
+    company = get_object_or_404(Company.objects.public().prefetch_related("sectors"), slug=slug)
+    contacts = company.contacts.filter(public_consent=True)
+    return render(
+        request,
+        "members/company_detail.html",
+        {"company": company, "contacts": contacts},
+    )
 
 
 def join(request):
     return render(request, "members/join.html")
+
+
+# --- JSON API ---------------------------------------------------------------------------
+
+
+def _company_summary(company):
+    return {
+        "name": company.display_name,
+        "slug": company.slug,
+        "url": company.get_absolute_url(),
+        "city": company.city,
+        "sectors": [sector.slug for sector in company.sectors.all()],
+        "website": company.website,
+        "logo": thumbnail_url(company.logo, "small"),
+    }
+
+
+def _errors(form_errors):
+    return {field: [error["message"] for error in errors] for field, errors in form_errors.items()}
+
+
+def _page_url(request, number):
+    params = request.GET.copy()
+    params["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+@cache_public_response
+def api_company_list(request):
+    filterset = _filterset(request.GET)
+    if not filterset.is_valid():
+        return JsonResponse({"errors": _errors(filterset.errors.get_json_data())}, status=400)
+    try:
+        page = _page(filterset, request.GET)
+    except BadPage as exc:
+        return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
+    except Http404 as exc:
+        return JsonResponse({"errors": {"page": [str(exc)]}}, status=404)
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                _page_url(request, page.previous_page_number()) if page.has_previous() else None
+            ),
+            "results": [_company_summary(company) for company in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@cache_public_response
+def api_company_detail(request, slug):
+    company = Company.objects.public().prefetch_related("sectors").filter(slug=slug).first()
+    if company is None:
+        return JsonResponse(
+            {"errors": {"slug": [_("No public company has this slug.")]}}, status=404
+        )
+    data = _company_summary(company)
+    data.update(
+        legal_name=company.legal_name,
+        postcode=company.postcode,
+        country=company.country,
+        email=company.email,
+        phone=company.phone,
+        description_fr=company.description_fr,
+        description_en=company.description_en,
+        year_founded=company.year_founded,
+        headcount_band=company.headcount_band,
+        logo_large=thumbnail_url(company.logo, "large"),
+        contacts=[
+            {
+                "name": str(contact),
+                "role": contact.role,
+                "email": contact.email,
+                "phone": contact.phone,
+            }
+            for contact in company.contacts.filter(public_consent=True)
+        ],
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

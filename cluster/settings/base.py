@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_filters",
     "import_export",
     "simple_history",
@@ -73,11 +74,21 @@ TEMPLATES = [
     },
 ]
 
+
+def database_config(url, *, conn_max_age):
+    """Return Django's settings for the database at ``url`` (SQLite or PostgreSQL)."""
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Trigram threshold for a company name with one or two wrong letters
+        # (members.search); set per connection, so it costs no query.
+        config.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_config(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")),
-        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -91,6 +102,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # French first, English second; no language prefix in URLs (cookie or Accept-Language).
 LANGUAGE_CODE = "fr"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True

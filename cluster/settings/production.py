@@ -1,7 +1,5 @@
 """Production: no defaults for secrets; refuse to start when one is missing."""
 
-import dj_database_url
-
 from .base import *  # noqa: F403
 from .env import env, env_bool, env_list, env_required
 
@@ -9,10 +7,8 @@ DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS") or env_required("DJANGO_ALLOWED_HOSTS")
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_required("DATABASE_URL"),
-        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+    "default": database_config(  # noqa: F405
+        env_required("DATABASE_URL"), conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "60"))
     )
 }
 

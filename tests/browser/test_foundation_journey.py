@@ -22,7 +22,7 @@ def test_visitor_reads_the_home_page_switches_to_english_and_opens_a_company(liv
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(".key-figure").first).to_contain_text("1")
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
     page.get_by_role("link", name="Vroom").click()

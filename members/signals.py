@@ -1,0 +1,72 @@
+"""Keep derived data in step with the register, in the same transaction as each write.
+
+Only derived, rebuildable data lives here: the search index and the version number that
+invalidates cached public pages. No business rule does.
+"""
+
+from django.db.backends.signals import connection_created
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from . import search
+from .caching import bump_public_version
+from .models import Company, Contact, Sector
+
+
+@receiver(connection_created)
+def add_sqlite_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        search.register_sqlite_functions(connection)
+
+
+@receiver(post_save, sender=Company)
+def company_saved(sender, instance, using, raw=False, **kwargs):
+    if not raw:
+        search.index_companies([instance.pk], using=using)
+    bump_public_version(using=using)
+
+
+@receiver(post_delete, sender=Company)
+def company_deleted(sender, instance, using, **kwargs):
+    search.unindex_companies([instance.pk], using=using)
+    bump_public_version(using=using)
+
+
+@receiver(m2m_changed, sender=Company.sectors.through)
+def company_sectors_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+    if action == "pre_clear" and reverse:
+        # sector.companies.clear(): remember whom it concerns before the links go.
+        instance._cleared_company_ids = list(instance.companies.values_list("pk", flat=True))
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        company_ids = [instance.pk]
+    elif action == "post_clear":
+        company_ids = getattr(instance, "_cleared_company_ids", [])
+    else:
+        company_ids = list(pk_set or [])
+    search.index_companies(company_ids, using=using)
+    bump_public_version(using=using)
+
+
+@receiver(post_save, sender=Sector)
+def sector_saved(sender, instance, using, created, raw=False, **kwargs):
+    if not created and not raw:
+        search.index_companies(instance.companies.values_list("pk", flat=True), using=using)
+    bump_public_version(using=using)
+
+
+@receiver(pre_delete, sender=Sector)
+def sector_deleting(sender, instance, **kwargs):
+    instance._company_ids = list(instance.companies.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Sector)
+def sector_deleted(sender, instance, using, **kwargs):
+    search.index_companies(getattr(instance, "_company_ids", []), using=using)
+    bump_public_version(using=using)
+
+
+@receiver([post_save, post_delete], sender=Contact)
+def contact_changed(sender, using, **kwargs):
+    bump_public_version(using=using)

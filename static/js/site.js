@@ -1,0 +1,12 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // On small screens, fold the filter panel above the results (it starts open without JS).
+  document.querySelectorAll("details[data-collapse-below]").forEach(function (details) {
+    var width = parseInt(details.getAttribute("data-collapse-below"), 10);
+    var hasFilters = window.location.search.length > 1;
+    if (window.innerWidth < width && !hasFilters) {
+      details.open = false;
+    }
+  });
+})();

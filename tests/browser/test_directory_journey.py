@@ -1,0 +1,44 @@
+import pytest
+from django.core.files.base import ContentFile
+from playwright.sync_api import expect
+
+from tests.members.factories import CompanyFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_visitor_searches_without_accents_narrows_by_sector_and_opens_a_company(
+    live_server, page, png_bytes
+):
+    vr = SectorFactory(slug="realite-virtuelle", name="Réalité virtuelle et métavers")
+    games = SectorFactory(slug="jeu-video", name="Jeu vidéo")
+    vroom = CompanyFactory(
+        trade_name="Vroom",
+        sectors=[vr],
+        description_fr="Expériences immersives en réalité virtuelle et métavers.",
+    )
+    vroom.logo.save("vroom.png", ContentFile(png_bytes))
+    CompanyFactory(
+        trade_name="Pixel Arcade",
+        sectors=[games],
+        description_fr="Jeux en réalité virtuelle pour les salles d'arcade.",
+    )
+    CompanyFactory(trade_name="Compta Plus", description_fr="Expertise comptable.")
+
+    page.goto(live_server.url + "/directory/")
+    page.get_by_label("Nom, métier, commune…").fill("realite virtuelle")
+    page.get_by_role("button", name="Rechercher").click()
+    results = page.locator(".company-card__name")
+    expect(results).to_have_text(["Vroom", "Pixel Arcade"])
+
+    page.get_by_role("checkbox", name="Réalité virtuelle et métavers").check()
+    page.get_by_role("button", name="Rechercher").click()
+    expect(results).to_have_text(["Vroom"])
+    assert "sector=realite-virtuelle" in page.url and "q=realite+virtuelle" in page.url
+
+    page.get_by_role("link", name="Vroom").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vroom")
+    logo = page.get_by_role("img", name="Logo de Vroom")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("image => image.naturalWidth") > 0
+    expect(page.locator(".company__description")).to_contain_text("réalité virtuelle")

@@ -1,0 +1,266 @@
+"""The public directory page, company pages and the JSON API."""
+
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from members.models import Company
+
+from .factories import CompanyFactory, ContactFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("members:company-list")
+API = reverse("members:api-company-list")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def sectors():
+    return SectorFactory(slug="jeu-video", name="Jeu vidéo"), SectorFactory(
+        slug="e-sante", name="E-santé"
+    )
+
+
+@pytest.fixture
+def directory(sectors):
+    games, health = sectors
+    CompanyFactory(trade_name="Vroom", city="Le Soler", sectors=[games])
+    CompanyFactory(trade_name="Alaxione", city="Perpignan", sectors=[health])
+    CompanyFactory(trade_name="Arcade Perpignan", city="Perpignan", sectors=[games, health])
+    CompanyFactory(trade_name="Caché", published=False, sectors=[games])
+
+
+def test_directory_lists_published_companies_by_name_with_the_total(client, directory):
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert [c.trade_name for c in response.context["page_obj"]] == [
+        "Alaxione",
+        "Arcade Perpignan",
+        "Vroom",
+    ]
+    assert "3 entreprises" in response.text or "3 companies" in response.text
+    assert "Caché" not in response.text
+
+
+def test_directory_filters_by_several_sectors_and_by_city(client, directory):
+    both = client.get(LIST, {"sector": ["jeu-video", "e-sante"]})
+    assert both.context["page_obj"].paginator.count == 3
+    city = client.get(LIST, {"city": "perpignan", "sector": "jeu-video"})
+    assert [c.trade_name for c in city.context["page_obj"]] == ["Arcade Perpignan"]
+
+
+def test_sector_facets_count_the_current_search_ignoring_the_sector_filter(client, directory):
+    response = client.get(LIST, {"city": "Perpignan", "sector": "jeu-video"})
+    facets = {sector.slug: sector.count for sector in response.context["facets"]}
+    assert facets == {"e-sante": 2, "jeu-video": 1}
+
+
+def test_kind_member_lists_members_and_unregistered_kinds_list_nobody_yet(client, directory):
+    assert client.get(LIST, {"kind": "member"}).context["page_obj"].paginator.count == 3
+    response = client.get(API, {"kind": "alumni"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_sort_by_newest_and_relevance(client, directory):
+    newest = client.get(LIST, {"sort": "newest"}).context["page_obj"]
+    assert newest[0].trade_name == "Arcade Perpignan"
+    relevance = client.get(LIST, {"q": "perpignan"}).context["page_obj"]
+    assert relevance[0].trade_name == "Arcade Perpignan"  # name beats city
+    by_name = client.get(LIST, {"q": "perpignan", "sort": "name"}).context["page_obj"]
+    assert [c.trade_name for c in by_name] == ["Alaxione", "Arcade Perpignan"]
+
+
+def test_the_page_state_lives_in_the_url(client, directory):
+    CompanyFactory.create_batch(25, city="Perpignan")
+    response = client.get(LIST, {"city": "Perpignan", "sort": "name"})
+    assert "city=Perpignan&amp;sort=name&amp;page=2" in response.text
+    second = client.get(LIST, {"city": "Perpignan", "sort": "name", "page": 2})
+    assert len(second.context["page_obj"]) == 7
+
+
+def test_empty_search_shows_a_helpful_empty_state(client, directory):
+    response = client.get(LIST, {"q": "xylophone"})
+    assert response.status_code == 200
+    assert 'class="empty-state"' in response.text
+    assert f'href="{LIST}"' in response.text
+
+
+def test_directory_query_count_does_not_grow_with_the_number_of_results(
+    client, sectors, django_assert_max_num_queries
+):
+    CompanyFactory.create_batch(3, sectors=list(sectors))
+    with django_assert_max_num_queries(7) as few:
+        client.get(LIST, {"q": "sas"})
+    cache.clear()
+    CompanyFactory.create_batch(40, sectors=list(sectors))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(LIST, {"q": "sas"})
+    assert len(response.context["page_obj"]) == 20
+
+
+def test_api_returns_the_documented_shape(client, directory):
+    response = client.get(API, {"city": "Perpignan"})
+    assert response.status_code == 200
+    data = response.json()
+    assert set(data) == {"count", "next", "previous", "results"}
+    assert data["count"] == 2
+    assert data["next"] is None and data["previous"] is None
+    first = data["results"][0]
+    assert set(first) == {"name", "slug", "url", "city", "sectors", "website", "logo"}
+    assert first["name"] == "Alaxione"
+    assert first["url"] == Company.objects.get(trade_name="Alaxione").get_absolute_url()
+    assert first["sectors"] == ["e-sante"]
+    assert first["logo"] is None
+
+
+def test_api_pages_link_to_each_other(client, directory):
+    CompanyFactory.create_batch(25)
+    first = client.get(API).json()
+    assert first["count"] == 28
+    assert first["next"].endswith("?page=2")
+    second = client.get(first["next"]).json()
+    assert second["next"] is None
+    assert second["previous"].endswith("?page=1")
+    assert len(second["results"]) == 8
+
+
+def test_api_uses_the_same_ranking_as_the_page(client, directory):
+    api = [r["name"] for r in client.get(API, {"q": "perpignan"}).json()["results"]]
+    page = [c.trade_name for c in client.get(LIST, {"q": "perpignan"}).context["page_obj"]]
+    assert api == page == ["Arcade Perpignan", "Alaxione"]
+
+
+def test_api_detail_returns_public_fields_and_only_consenting_contacts(client, directory):
+    company = Company.objects.get(trade_name="Vroom")
+    ContactFactory(company=company, first_name="Anna", public_consent=True)
+    ContactFactory(company=company, first_name="Secret", public_consent=False)
+    data = client.get(reverse("members:api-company-detail", args=[company.slug])).json()
+    assert data["name"] == "Vroom"
+    assert data["sectors"] == ["jeu-video"]
+    assert [contact["name"].split()[0] for contact in data["contacts"]] == ["Anna"]
+    assert "siren" not in data and "search_vector" not in data
+    hidden = Company.objects.get(trade_name="Caché")
+    assert client.get(reverse("members:api-company-detail", args=[hidden.slug])).status_code == 404
+
+
+BAD_INPUTS = [
+    ({"q": "x" * 10_000}, 400, "q"),
+    ({"q": "a\x00b"}, 400, "q"),
+    ({"sector": "no-such-sector"}, 400, "sector"),
+    ({"kind": "robot"}, 400, "kind"),
+    ({"sort": "price"}, 400, "sort"),
+    ({"page": "0"}, 400, "page"),
+    ({"page": "-1"}, 400, "page"),
+    ({"page": "abc"}, 400, "page"),
+    ({"page": "1.5"}, 400, "page"),
+    ({"page": str(10**9)}, 404, "page"),
+]
+
+
+@pytest.mark.parametrize(("params", "status", "field"), BAD_INPUTS)
+def test_api_bad_parameters_get_a_clear_error_never_a_500(client, directory, params, status, field):
+    response = client.get(API, params)
+    assert response.status_code == status
+    assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "'", "' OR 1=1 --", "a & b", "a | b", "!a", "a:*", "(a)", "((", ")", "\\", "%", "_", "*"],
+)
+def test_search_operators_and_quotes_are_plain_text(client, directory, query):
+    assert client.get(API, {"q": query}).status_code == 200
+    assert client.get(LIST, {"q": query}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"q": "x" * 10_000}, 400),
+        ({"q": "a\x00b"}, 400),
+        ({"sector": "no-such-sector"}, 400),
+        ({"page": "0"}, 404),
+        ({"page": "-1"}, 404),
+        ({"page": "abc"}, 404),
+        ({"page": str(10**9)}, 404),
+    ],
+)
+def test_directory_page_bad_parameters_never_give_a_500(client, directory, params, status):
+    response = client.get(LIST, params)
+    assert response.status_code == status
+    if status == 400:
+        assert 'class="errorlist"' in response.text
+
+
+def test_company_page_shows_description_in_the_visitors_language_with_fallback(client):
+    both = CompanyFactory(description_fr="Studio français.", description_en="French studio.")
+    only_fr = CompanyFactory(description_fr="Seulement en français.", description_en="")
+    assert "Studio français." in client.get(both.get_absolute_url()).text
+    english = {"headers": {"accept-language": "en"}}
+    assert "French studio." in client.get(both.get_absolute_url(), **english).text
+    assert "Seulement en français." in client.get(only_fr.get_absolute_url(), **english).text
+
+
+def test_company_page_has_json_ld_open_graph_and_canonical(client):
+    company = CompanyFactory(trade_name="Vroom </script><b>", website="https://vroom.example")
+    text = client.get(company.get_absolute_url()).text
+    assert '<script type="application/ld+json">' in text
+    payload = text.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    data = json.loads(payload)
+    assert data["@type"] == "Organization"
+    assert data["name"] == "Vroom </script><b>"
+    assert data["sameAs"] == ["https://vroom.example"]
+    assert '<meta property="og:title"' in text
+    assert f'<link rel="canonical" href="http://testserver{company.get_absolute_url()}">' in text
+
+
+def test_company_page_lists_only_contacts_who_consented(client):
+    company = CompanyFactory()
+    ContactFactory(company=company, first_name="Publique", public_consent=True)
+    ContactFactory(company=company, first_name="Privée", public_consent=False)
+    text = client.get(company.get_absolute_url()).text
+    assert "Publique" in text
+    assert "Privée" not in text
+
+
+def test_logo_thumbnails_are_made_once_at_two_sizes(client, png_bytes, settings):
+    from django.core.files.base import ContentFile
+
+    company = CompanyFactory()
+    company.logo.save("vroom.png", ContentFile(png_bytes))
+    text = client.get(company.get_absolute_url()).text
+    assert "/media/thumbs/large/logos/vroom" in text
+    api = client.get(API).json()["results"][0]["logo"]
+    assert api.startswith("/media/thumbs/small/logos/vroom")
+    small = settings.MEDIA_ROOT / api.removeprefix("/media/")
+    made_at = small.stat().st_mtime_ns
+    cache.clear()
+    client.get(API, {"sort": "newest"})
+    assert small.stat().st_mtime_ns == made_at
+
+
+def test_an_edit_is_visible_at_once_despite_the_cache(client, directory):
+    first = client.get(LIST)
+    assert first["X-Cache"] == "miss"
+    assert client.get(LIST)["X-Cache"] == "hit"
+    company = Company.objects.get(trade_name="Vroom")
+    company.trade_name = "Vroom Studio"
+    company.save()
+    response = client.get(LIST)
+    assert response["X-Cache"] == "miss"
+    assert "Vroom Studio" in response.text
+    ContactFactory(company=company, first_name="Nouvelle", public_consent=True)
+    assert "Nouvelle" in client.get(company.get_absolute_url()).text
+
+
+def test_logged_in_users_are_never_served_a_cached_page(admin_client, directory):
+    admin_client.get(LIST)
+    assert "X-Cache" not in admin_client.get(LIST)
