@@ -89,6 +89,7 @@ TARGET_THROUGHPUT_SHARE = 0.5
 REQUEST_TIMEOUT = 120  # seconds, per HTTP request
 MAX_REQUESTS_PER_THREAD = 1_000_000  # a bound on the throughput loops besides the duration
 WARM_PASSES = 4  # runs of the mix before the warm measurement, to fill both workers' caches
+THROUGHPUT_PAIRS = 3  # interleaved runs of the minimal view and of /directory/
 FRESHNESS_CHECKS = 6  # requests after an edit, to reach both workers
 SERVER_START_ATTEMPTS = 150
 SERVER_START_PAUSE = 0.2  # seconds
@@ -415,6 +416,21 @@ class Throughput:
     def errors(self):
         return self.failures + sum(n for s, n in self.statuses.items() if s != 200)
 
+    def hit_share(self):
+        return self.cache["hit"] / self.requests if self.requests else 0.0
+
+    @classmethod
+    def combine(cls, runs):
+        total = cls(runs[0].path, runs[0].threads)
+        for run in runs:
+            total.seconds += run.seconds
+            total.requests += run.requests
+            total.statuses.update(run.statuses)
+            total.cache.update(run.cache)
+            total.failures += run.failures
+            total.latencies.extend(run.latencies)
+        return total
+
 
 def measure_throughput(port, path, threads, duration):
     result = Throughput(path, threads)
@@ -554,6 +570,31 @@ def machine_description():
     )
 
 
+def code_version():
+    """The commit measured, and whether the working tree had uncommitted changes."""
+    try:
+        commit = subprocess.run(
+            ["git", "log", "-1", "--format=%h %s"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    dirty = f" + uncommitted changes to {len(changed)} tracked files" if changed else ""
+    return f"commit {commit}{dirty}"
+
+
 def versions():
     from importlib.metadata import version
 
@@ -570,6 +611,15 @@ def ms_pair(series):
 
 def cache_note(series):
     return f"{series.hit_share():.0%} cache hits, {series.errors()} non-200"
+
+
+def throughput_cell(run):
+    return (
+        f"{run.rps:.0f} req/s ({THROUGHPUT_PAIRS} runs × {run.threads} clients, "
+        f"{run.seconds:.1f} s in all, {run.requests:,} requests, latency p50 / p95 "
+        f"{percentile(run.latencies, 50):.1f} / {percentile(run.latencies, 95):.1f} ms, "
+        f"{run.hit_share():.1%} cache hits, {run.errors()} errors)"
+    )
 
 
 def api_counts(client):
@@ -591,10 +641,12 @@ def report(figures):
         ("date", f["date"]),
         ("machine", f["machine"]),
         ("command", f"`{f['command']}`"),
+        ("code", f["code"]),
         (
             "server",
             f"gunicorn, {WORKERS} sync workers, `cluster.settings.production`, {f['versions']}; "
-            "loopback HTTP, client in Python (http.client) on the same machine",
+            "loopback HTTP, client in Python (http.client) on the same machine; "
+            f"1-min load average {f['load']:.2f} before the measurements",
         ),
         (
             "data",
@@ -626,26 +678,14 @@ def report(figures):
             f"{warm_ratio:.1f}× (target ≥ {TARGET_ADMIN_RATIO:.0f}×: "
             f"{verdict(warm_ratio >= TARGET_ADMIN_RATIO)})",
         ),
-        (
-            "`/directory/` anonymous, throughput",
-            f"{directory_tp.rps:.0f} req/s ({directory_tp.threads} clients × "
-            f"{directory_tp.seconds:.1f} s, {directory_tp.requests:,} requests, "
-            f"p50 / p95 {percentile(directory_tp.latencies, 50):.1f} / "
-            f"{percentile(directory_tp.latencies, 95):.1f} ms, "
-            f"{directory_tp.cache['hit'] / max(directory_tp.requests, 1):.1%} cache hits, "
-            f"{directory_tp.errors()} errors)",
-        ),
-        (
-            "minimal Django view (`SELECT 1`), throughput",
-            f"{minimal_tp.rps:.0f} req/s ({minimal_tp.threads} clients × "
-            f"{minimal_tp.seconds:.1f} s, {minimal_tp.requests:,} requests, "
-            f"p50 / p95 {percentile(minimal_tp.latencies, 50):.1f} / "
-            f"{percentile(minimal_tp.latencies, 95):.1f} ms, {minimal_tp.errors()} errors)",
-        ),
+        ("`/directory/` anonymous, throughput", throughput_cell(directory_tp)),
+        ("minimal Django view (`SELECT 1`), throughput", throughput_cell(minimal_tp)),
         (
             "`/directory/` / minimal view",
             f"{share:.0%} (target ≥ {TARGET_THROUGHPUT_SHARE:.0%}: "
-            f"{verdict(share >= TARGET_THROUGHPUT_SHARE)})",
+            f"{verdict(share >= TARGET_THROUGHPUT_SHARE)}; per pair of runs: "
+            + ", ".join(f"{x:.0%}" for x in f["tp_shares"])
+            + ")",
         ),
         (
             "`/directory/`, 1st request after an edit, p50 / p95",
@@ -743,6 +783,7 @@ def measure(options, port, cookie, figures):
     api_urls = [api_url(q) for q in QUERIES]
     admin_urls = [admin_url(q) for q in QUERIES]
     client = Client(port)
+    figures["load"] = os.getloadavg()[0]
 
     log("warming up the workers and each API URL once")
     warm_up(client, ["/healthz", directory_url(), MINIMAL_URL], passes=WORKERS * 2)
@@ -776,12 +817,20 @@ def measure(options, port, cookie, figures):
     log(f"admin changelist search: {rounds} rounds of {len(QUERIES)} queries")
     figures["admin"] = run_mix(staff, admin_urls, rounds)
 
-    log(f"throughput: {options.threads} clients × {options.duration:g} s per URL")
-    warm_up(client, [directory_url(), MINIMAL_URL], passes=WORKERS * 3)
-    figures["minimal_tp"] = measure_throughput(port, MINIMAL_URL, options.threads, options.duration)
-    figures["directory_tp"] = measure_throughput(
-        port, directory_url(), options.threads, options.duration
+    log(
+        f"throughput: {THROUGHPUT_PAIRS} × (minimal view, /directory/), "
+        f"{options.threads} clients × {options.duration:g} s each"
     )
+    warm_up(client, [directory_url(), MINIMAL_URL], passes=WORKERS * 3)
+    minimal_runs, directory_runs = [], []
+    for _ in range(THROUGHPUT_PAIRS):  # interleaved, so that a noisy moment hits both
+        for runs, path in ((minimal_runs, MINIMAL_URL), (directory_runs, directory_url())):
+            runs.append(measure_throughput(port, path, options.threads, options.duration))
+    figures["minimal_tp"] = Throughput.combine(minimal_runs)
+    figures["directory_tp"] = Throughput.combine(directory_runs)
+    figures["tp_shares"] = [
+        d.rps / m.rps if m.rps else 0.0 for m, d in zip(minimal_runs, directory_runs, strict=True)
+    ]
 
     log("checking that an edit shows at once")
     figures["fresh_seen"], figures["fresh_company"] = check_freshness(port)
@@ -799,6 +848,7 @@ def main():
         "generated": options.companies,
     }
     figures["machine"] = machine_description()
+    figures["code"] = code_version()
     gunicorn = None
     django_ready = False
     explained = ""

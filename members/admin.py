@@ -1,20 +1,37 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Company, Contact, Sector
+from . import services
+from .forms import InvitationForm
+from .models import Company, Contact, Invitation, ProfileRevision, Representative, Sector
 from .resources import CompanyResource, ContactResource, SectorResource, row_errors
 
 
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ("first_name", "last_name", "role", "email", "phone", "public_consent")
+    fields = ("first_name", "last_name", "role", "email", "phone", "public_consent", "approved")
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = Representative
+    extra = 0
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
 
 
 class CityFilter(admin.SimpleListFilter):
@@ -105,8 +122,9 @@ class CompanyAdmin(AllOrNothingImportAdmin):
     autocomplete_fields = ("sectors",)
     prepopulated_fields = {"slug": ("trade_name",)}
     readonly_fields = ("created_at", "updated_at")
-    inlines = [ContactInline]
+    inlines = [ContactInline, RepresentativeInline]
     actions = [publish, unpublish]
+    change_form_template = "admin/members/company/change_form.html"
     list_per_page = 50
     show_full_result_count = False
     date_hierarchy = "created_at"
@@ -117,7 +135,20 @@ class CompanyAdmin(AllOrNothingImportAdmin):
             {"fields": ("siren", "siret", "vat_number", "naf_code", "legal_form")},
         ),
         (_("Address"), {"fields": ("street", "postcode", "city", "country")}),
-        (_("Contact details"), {"fields": ("website", "email", "phone")}),
+        (
+            _("Contact details"),
+            {
+                "fields": (
+                    "website",
+                    "email",
+                    "phone",
+                    "linkedin_url",
+                    "instagram_url",
+                    "facebook_url",
+                    "youtube_url",
+                )
+            },
+        ),
         (
             _("Profile"),
             {
@@ -139,6 +170,43 @@ class CompanyAdmin(AllOrNothingImportAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sectors")
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/invite/",
+                self.admin_site.admin_view(self.invite_view),
+                name="members_company_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request, pk):
+        """Invite a representative of this company (staff with the change permission)."""
+        company = get_object_or_404(Company, pk=pk)
+        if not self.has_change_permission(request, company):
+            raise PermissionDenied
+        form = InvitationForm(request.POST or None, company=company)
+        if request.method == "POST" and form.is_valid():
+            services.invitation_send(
+                company=company,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+            self.message_user(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return HttpResponseRedirect(reverse("admin:members_company_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invite a representative of %(company)s") % {"company": company},
+            "form": form,
+            "opts": self.opts,
+            "original": company,
+        }
+        return TemplateResponse(request, "admin/members/company/invite.html", context)
+
     @admin.display(description=_("sectors"))
     def sector_list(self, obj):
         return ", ".join(sector.label for sector in obj.sectors.all())
@@ -159,11 +227,150 @@ class SectorAdmin(AllOrNothingImportAdmin):
         return obj.company_count
 
 
+@admin.action(description=_("Approve the selected contacts"))
+def approve_contacts(modeladmin, request, queryset):
+    count = 0
+    for contact in queryset.filter(approved=False):
+        contact.approved = True
+        contact.save(update_fields=["approved", "updated_at"])
+        count += 1
+    modeladmin.message_user(request, _("%(count)d contacts approved.") % {"count": count})
+
+
 @admin.register(Contact)
 class ContactAdmin(AllOrNothingImportAdmin):
     resource_classes = [ContactResource]
-    list_display = ("__str__", "company", "role", "email", "public_consent")
-    list_filter = ("public_consent",)
+    list_display = ("__str__", "company", "role", "email", "public_consent", "approved")
+    list_filter = ("approved", "public_consent")
+    actions = [approve_contacts]
     search_fields = ("first_name", "last_name", "email", "company__trade_name")
     autocomplete_fields = ("company",)
     list_select_related = ("company",)
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "company", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "user__last_name", "company__trade_name")
+    autocomplete_fields = ("user", "company")
+    list_select_related = ("user", "company")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "company", "role", "invited_by", "created_at", "accepted_at")
+    list_filter = ("role", ("accepted_at", admin.EmptyFieldListFilter))
+    search_fields = ("email", "company__trade_name")
+    list_select_related = ("company", "invited_by")
+    readonly_fields = ("company", "email", "role", "invited_by", "created_at", "accepted_at")
+
+    def has_add_permission(self, request):
+        return False  # invitations are sent from the company's page, which emails them
+
+
+class RevisionReviewForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve: the change goes live")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason_text = forms.CharField(
+        label=_("Reason for rejection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to reject; it is emailed to the representative."),
+    )
+
+    class Meta:
+        model = ProfileRevision
+        fields = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.status != ProfileRevision.Status.PENDING:
+            raise forms.ValidationError(_("This change was already reviewed."))
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason_text", "").strip():
+            self.add_error("reason_text", _("Say why: the representative is told."))
+        return cleaned
+
+
+@admin.register(ProfileRevision)
+class ProfileRevisionAdmin(admin.ModelAdmin):
+    list_display = ("company", "status", "submitted_by", "submitted_at", "reviewed_by")
+    list_filter = ("status",)
+    search_fields = ("company__trade_name",)
+    list_select_related = ("company", "submitted_by", "reviewed_by")
+    readonly_fields = (
+        "company",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "comparison",
+        "reviewed_by",
+        "reviewed_at",
+        "reason",
+    )
+    form = RevisionReviewForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj and obj.status == ProfileRevision.Status.PENDING:
+            fields += ["decision", "reason_text"]
+        return fields
+
+    def has_add_permission(self, request):
+        return False  # revisions come from representatives
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=ProfileRevision.Status.SUPERSEDED)
+
+    @admin.display(description=_("Before and after"))
+    def comparison(self, obj):
+        """Show each changed field with the public value and the proposed one."""
+        current = services.profile_values(obj.company)
+        rows = []
+        for field, new in obj.changes.items():
+            label = _("logo") if field == "logo" else Company._meta.get_field(field).verbose_name
+            rows.append(
+                format_html(
+                    "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+                    capfirst(label),
+                    _render_value(field, current.get(field)),
+                    _render_value(field, new),
+                )
+            )
+        return format_html(
+            "<table class='revision-diff'><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("Field"),
+            _("Public now"),
+            _("Proposed"),
+            format_html_join("", "{}", ((row,) for row in rows)),
+        )
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "approve":
+                services.revision_approve(revision=obj, reviewer=request.user)
+            elif decision == "reject":
+                services.revision_reject(
+                    revision=obj, reviewer=request.user, reason=form.cleaned_data["reason_text"]
+                )
+        except services.ModerationError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the revision has no relations to save; the services did the work
+
+
+def _render_value(field, value):
+    if field == "logo":
+        if not value:
+            return "—"
+        url = default_storage.url(value)
+        return format_html('<img src="{}" alt="" style="max-width:128px;max-height:128px">', url)
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return value or "—"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -112,6 +113,20 @@ class CompanyQuerySet(models.QuerySet):
         """Fetch what a card or a list row shows, without one query per company."""
         return self.prefetch_related("sectors")
 
+    def editable_by(self, user):
+        """Return the companies this user represents (any role); none for anonymous."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(representatives__user=user).distinct()
+
+    def administered_by(self, user):
+        """Return the companies where this user is an admin representative."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            representatives__user=user, representatives__role=Representative.Role.ADMIN
+        ).distinct()
+
 
 class Company(models.Model):
     """An organisation of the cluster: a member, a start-up, the school or a partner.
@@ -146,6 +161,10 @@ class Company(models.Model):
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    linkedin_url = models.URLField(_("LinkedIn page"), max_length=300, blank=True)
+    instagram_url = models.URLField(_("Instagram page"), max_length=300, blank=True)
+    facebook_url = models.URLField(_("Facebook page"), max_length=300, blank=True)
+    youtube_url = models.URLField(_("YouTube or Vimeo channel"), max_length=300, blank=True)
 
     headcount_band = models.CharField(
         _("headcount"), max_length=8, choices=HeadcountBand.choices, blank=True
@@ -226,6 +245,12 @@ class Company(models.Model):
         return self.trade_name or self.legal_name
 
 
+class ContactQuerySet(models.QuerySet):
+    def public(self):
+        """Return the contacts shown publicly: they consented and staff approved them."""
+        return self.filter(public_consent=True, approved=True)
+
+
 class Contact(models.Model):
     """A person at a company. Shown publicly only with their consent."""
 
@@ -242,10 +267,20 @@ class Contact(models.Model):
         default=False,
         help_text=_("Tick only with the person's recorded consent (GDPR)."),
     )
+    approved = models.BooleanField(
+        _("approved"),
+        default=True,
+        help_text=_(
+            "With moderation on, a contact a representative adds or edits waits for "
+            "staff approval before it appears publicly."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ["company", "last_name", "first_name"]
@@ -270,3 +305,133 @@ class PublicDataVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class Representative(models.Model):
+    """A user who keeps a company's profile up to date. One person may represent several."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("admin (can invite colleagues)")
+        EDITOR = "editor", _("editor")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="representations",
+        verbose_name=_("user"),
+    )
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        verbose_name=_("company"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["company", "user__last_name", "user__username"]
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "company"], name="members_representative_once_per_company"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.company})"
+
+
+class Invitation(models.Model):
+    """An invitation to represent a company, sent by email as a signed, single-use link."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("company")
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=Representative.Role.choices,
+        default=Representative.Role.EDITOR,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.company}"
+
+
+class ProfileRevision(models.Model):
+    """A representative's change to a company's public profile, awaiting staff review.
+
+    ``changes`` maps each changed field to its new value (sectors as a list of slugs, the
+    logo as the name of the already re-encoded file). The company keeps its approved
+    values until staff approve, so the public page never shows an unreviewed change.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        SUPERSEDED = "superseded", _("replaced by a later change")
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("company")
+    )
+    changes = models.JSONField(_("changes"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("profile revision")
+        verbose_name_plural = _("profile revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company"],
+                condition=Q(status="pending"),
+                name="members_profilerevision_one_pending_per_company",
+            )
+        ]
+
+    def __str__(self):
+        return _("Change to %(company)s of %(date)s") % {
+            "company": self.company,
+            "date": self.submitted_at.date() if self.submitted_at else "",
+        }

@@ -1,8 +1,20 @@
 """Writes on the member register that go beyond saving one form."""
 
-from django.utils.text import slugify
+from datetime import timedelta
 
-from .models import Company
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Company, Invitation, ProfileRevision, Representative, Sector
+from .thumbnails import delete_thumbnails
 
 
 def company_unique_slug(*, name, exclude_pk=None, taken=None):
@@ -20,3 +32,261 @@ def company_unique_slug(*, name, exclude_pk=None, taken=None):
         slug = f"{base}-{counter}"
         counter += 1
     return slug
+
+
+# --- Representatives and invitations -----------------------------------------------------
+
+INVITATION_SALT = "members.invitation"
+
+
+class InvitationError(Exception):
+    """The invitation link cannot be used; the message says why."""
+
+
+def invitation_token(invitation):
+    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_send(*, company, email, role, invited_by, site_url):
+    """Record an invitation and email its signed, single-use link (valid for 7 days)."""
+    with transaction.atomic():
+        invitation = Invitation(company=company, email=email, role=role, invited_by=invited_by)
+        invitation.full_clean()
+        invitation.save()
+        url = site_url.rstrip("/") + reverse(
+            "members:accept-invitation", kwargs={"token": invitation_token(invitation)}
+        )
+        context = {
+            "invitation": invitation,
+            "url": url,
+            "days": settings.CITE_INVITATION_DAYS,
+            "inviter": invited_by.get_full_name() or invited_by.get_username(),
+        }
+        transaction.on_commit(
+            lambda: _send(
+                "members/email/invitation",
+                context,
+                to=[email],
+                subject=_("You are invited to keep %(company)s's profile up to date")
+                % {"company": company},
+            )
+        )
+    return invitation
+
+
+def invitation_from_token(token):
+    """Return the pending invitation a link points to, or raise InvitationError."""
+    max_age = timedelta(days=settings.CITE_INVITATION_DAYS)
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvitationError(_("This invitation has expired. Ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise InvitationError(_("This invitation link is not valid.")) from exc
+    invitation = (
+        Invitation.objects.select_related("company").filter(pk=data.get("invitation")).first()
+    )
+    if invitation is None:
+        raise InvitationError(_("This invitation was withdrawn."))
+    if invitation.accepted_at:
+        raise InvitationError(_("This invitation has already been used. Log in instead."))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user=None, first_name="", last_name="", password=None):
+    """Make the invited person a representative; create their account if they have none.
+
+    The invitation is locked, so that a link used twice at once makes one account.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise InvitationError(_("This invitation has already been used. Log in instead."))
+    user_model = get_user_model()
+    if user is None:
+        user = user_model(
+            username=invitation.email.lower(),
+            email=invitation.email,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+    representative, created = Representative.objects.get_or_create(
+        user=user, company=invitation.company, defaults={"role": invitation.role}
+    )
+    if not created and invitation.role == Representative.Role.ADMIN:
+        representative.role = Representative.Role.ADMIN
+        representative.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+# --- Profile changes and moderation -----------------------------------------------------
+
+# What a representative may change: the public profile, never identity or membership.
+PROFILE_FIELDS = (
+    "trade_name",
+    "description_fr",
+    "description_en",
+    "website",
+    "linkedin_url",
+    "instagram_url",
+    "facebook_url",
+    "youtube_url",
+    "street",
+    "postcode",
+    "city",
+    "headcount_band",
+)
+
+
+class ModerationError(Exception):
+    """The revision cannot be reviewed (already reviewed, or no reason to reject)."""
+
+
+def profile_values(company):
+    """Return the company's current values of the fields a representative may change."""
+    values = {field: getattr(company, field) for field in PROFILE_FIELDS}
+    values["sectors"] = sorted(company.sectors.values_list("slug", flat=True))
+    values["logo"] = company.logo.name or ""
+    return values
+
+
+def profile_submit(*, company, user, data, logo=None):
+    """Submit a representative's profile edit.
+
+    ``data`` holds the form's cleaned values (sectors as Sector objects); ``logo`` is an
+    already checked and re-encoded file (members.images.process_logo), or None.
+    With moderation on, the change waits in a pending revision (one per company: a new
+    edit updates it) and the public page keeps the approved values; with it off, the
+    change goes live at once. Return the pending revision, or None when applied or when
+    nothing changed.
+    """
+    stored_logo = (
+        company.logo.storage.save(f"logos/{company.slug}-{logo.name}", logo) if logo else ""
+    )
+    try:
+        with transaction.atomic():
+            company = Company.objects.select_for_update().get(pk=company.pk)
+            current = profile_values(company)
+            wanted = {field: data[field] for field in PROFILE_FIELDS}
+            wanted["sectors"] = sorted(sector.slug for sector in data["sectors"])
+            changes = {key: value for key, value in wanted.items() if value != current[key]}
+            if stored_logo:
+                changes["logo"] = stored_logo
+            if not changes:
+                return None
+            if not settings.CITE_MODERATE_PROFILES:
+                _apply_profile_changes(company, changes)
+                return None
+            revision = (
+                ProfileRevision.objects.select_for_update()
+                .filter(company=company, status=ProfileRevision.Status.PENDING)
+                .first()
+            )
+            if revision is None:
+                revision = ProfileRevision(company=company)
+            elif "logo" in changes and revision.changes.get("logo"):
+                _delete_logo_on_commit(revision.changes["logo"], company.logo.storage)
+            # Keep what the earlier pending edit changed, unless this edit goes back to
+            # the approved value.
+            merged = {**revision.changes, **changes}
+            for key, value in wanted.items():
+                if key in merged and key not in changes and value == current[key]:
+                    merged.pop(key)
+            revision.changes = merged
+            revision.submitted_by = user
+            revision.submitted_at = timezone.now()
+            revision.save()
+            return revision
+    except Exception:
+        if stored_logo:
+            company.logo.storage.delete(stored_logo)
+        raise
+
+
+def pending_values(company):
+    """Return the profile as the representative last submitted it (pending or approved)."""
+    values = profile_values(company)
+    revision = company.revisions.filter(status=ProfileRevision.Status.PENDING).first()
+    if revision:
+        values.update(revision.changes)
+    return values
+
+
+def _apply_profile_changes(company, changes):
+    old_logo = company.logo.name
+    for field, value in changes.items():
+        if field in PROFILE_FIELDS:
+            setattr(company, field, value)
+    if "logo" in changes:
+        company.logo.name = changes["logo"]
+    company.full_clean()
+    company.save()
+    if "sectors" in changes:
+        company.sectors.set(Sector.objects.filter(slug__in=changes["sectors"]))
+    if "logo" in changes and old_logo and old_logo != changes["logo"]:
+        _delete_logo_on_commit(old_logo, company.logo.storage)
+
+
+def _delete_logo_on_commit(name, storage):
+    def delete():
+        storage.delete(name)
+        delete_thumbnails(name, storage)
+
+    transaction.on_commit(delete)
+
+
+@transaction.atomic
+def revision_approve(*, revision, reviewer):
+    """Apply a pending revision to the company: the change goes live."""
+    revision = ProfileRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != ProfileRevision.Status.PENDING:
+        raise ModerationError(_("This change was already reviewed."))
+    company = Company.objects.select_for_update().get(pk=revision.company_id)
+    company._change_reason = _("Approved change submitted by %(user)s") % {
+        "user": revision.submitted_by
+    }
+    _apply_profile_changes(company, revision.changes)
+    revision.status = ProfileRevision.Status.APPROVED
+    revision.reviewed_by = reviewer
+    revision.reviewed_at = timezone.now()
+    revision.save()
+    _notify_submitter(revision, "members/email/revision_approved")
+    return revision
+
+
+@transaction.atomic
+def revision_reject(*, revision, reviewer, reason):
+    """Reject a pending revision with a reason, emailed to the representative."""
+    if not reason.strip():
+        raise ModerationError(_("Say why the change is rejected: the representative is told."))
+    revision = ProfileRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != ProfileRevision.Status.PENDING:
+        raise ModerationError(_("This change was already reviewed."))
+    revision.status = ProfileRevision.Status.REJECTED
+    revision.reason = reason.strip()
+    revision.reviewed_by = reviewer
+    revision.reviewed_at = timezone.now()
+    revision.save()
+    if revision.changes.get("logo"):
+        _delete_logo_on_commit(revision.changes["logo"], revision.company.logo.storage)
+    _notify_submitter(revision, "members/email/revision_rejected")
+    return revision
+
+
+def _notify_submitter(revision, template):
+    user = revision.submitted_by
+    if user is None or not user.email:
+        return
+    context = {"revision": revision, "company": revision.company, "user": user}
+    subject = _("Your change to %(company)s") % {"company": revision.company}
+    transaction.on_commit(lambda: _send(template, context, to=[user.email], subject=subject))
+
+
+def _send(template, context, *, to, subject):
+    body = render_to_string(f"{template}.txt", context)
+    send_mail(str(subject), body, None, to)

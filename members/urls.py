@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import my_views, views
 
 app_name = "members"
 
@@ -10,4 +10,19 @@ urlpatterns = [
     path("api/companies/", views.api_company_list, name="api-company-list"),
     path("api/companies/<slug:slug>/", views.api_company_detail, name="api-company-detail"),
     path("join/", views.join, name="join"),
+]
+
+urlpatterns += [
+    path("my/", my_views.my_companies, name="my-companies"),
+    path("invitations/<str:token>/", my_views.accept_invitation, name="accept-invitation"),
+    path("my/<slug:slug>/", my_views.my_profile, name="my-profile"),
+    path("my/<slug:slug>/contacts/", my_views.my_contacts, name="my-contacts"),
+    path("my/<slug:slug>/contacts/add/", my_views.my_contact_edit, name="my-contact-add"),
+    path("my/<slug:slug>/contacts/<int:pk>/", my_views.my_contact_edit, name="my-contact-edit"),
+    path(
+        "my/<slug:slug>/contacts/<int:pk>/delete/",
+        my_views.my_contact_delete,
+        name="my-contact-delete",
+    ),
+    path("my/<slug:slug>/team/", my_views.my_team, name="my-team"),
 ]

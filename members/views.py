@@ -74,7 +74,7 @@ def company_list(request):
 @cache_public_response
 def company_detail(request, slug):
     company = get_object_or_404(Company.objects.public().prefetch_related("sectors"), slug=slug)
-    contacts = company.contacts.filter(public_consent=True)
+    contacts = company.contacts.public()
     return render(
         request,
         "members/company_detail.html",
@@ -161,7 +161,7 @@ def api_company_detail(request, slug):
                 "email": contact.email,
                 "phone": contact.phone,
             }
-            for contact in company.contacts.filter(public_consent=True)
+            for contact in company.contacts.public()
         ],
     )
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, env_bool, env_list
+from .env import email_config, env, env_bool, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -121,10 +121,21 @@ STORAGES = {
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# EMAIL_URL (smtp://user:password@host:587), or the DJANGO_EMAIL_* variables; console
+# by default. See cluster.settings.env.email_config.
+globals().update(email_config(env("EMAIL_URL", "console://")))
+if env("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("DJANGO_EMAIL_HOST")
+    EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Cité <noreply@localhost>")
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "members:my-companies"
+LOGOUT_REDIRECT_URL = "home"
 
 # django-import-export: every import runs in a transaction; a file with any bad row
 # imports nothing (the admin only offers to confirm a clean dry run).
@@ -136,6 +147,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # django-csp 4: no inline scripts anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -166,3 +178,6 @@ LOGGING = {
 
 # Cité's own settings.
 CITE_CLUSTER_NAME = env("CITE_CLUSTER_NAME", "Pôle Action Média")
+# Representatives' changes to public profiles wait for staff approval.
+CITE_MODERATE_PROFILES = env_bool("CITE_MODERATE_PROFILES", True)
+CITE_INVITATION_DAYS = 7

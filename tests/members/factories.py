@@ -56,3 +56,25 @@ class ContactFactory(DjangoModelFactory):
     last_name = factory.LazyFunction(fake.last_name)
     email = factory.LazyFunction(fake.email)
     role = "Gérant"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.org")
+    email = factory.LazyAttribute(lambda o: o.username)
+    first_name = factory.LazyFunction(fake.first_name)
+    last_name = factory.LazyFunction(fake.last_name)
+    password = factory.django.Password("s3cret-pass!")
+
+
+class RepresentativeFactory(DjangoModelFactory):
+    class Meta:
+        model = "members.Representative"
+
+    user = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+    role = "editor"

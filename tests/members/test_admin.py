@@ -294,6 +294,10 @@ def company_form_data(**overrides):
         "contacts-INITIAL_FORMS": "0",
         "contacts-MIN_NUM_FORMS": "0",
         "contacts-MAX_NUM_FORMS": "1000",
+        "representatives-TOTAL_FORMS": "0",
+        "representatives-INITIAL_FORMS": "0",
+        "representatives-MIN_NUM_FORMS": "0",
+        "representatives-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

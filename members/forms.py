@@ -1,0 +1,114 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .images import process_logo
+from .models import Company, Contact, Representative, Sector
+from .services import PROFILE_FIELDS
+
+
+def _https_by_default(model_field, **kwargs):
+    """Make URL fields read "example.org" as https://example.org (Django 6's default)."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    """The public profile, as a representative may edit it. Identity fields are not here."""
+
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    new_logo = forms.FileField(
+        label=_("New logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, up to 5 MB. It is resized to 1024 px at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+    class Meta:
+        model = Company
+        fields = list(PROFILE_FIELDS)
+        widgets = {
+            "description_fr": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 6}),
+        }
+        formfield_callback = _https_by_default
+
+    def __init__(self, *args, pending=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pending and not self.is_bound:
+            # Show the representative what they last submitted, even before approval.
+            self.initial.update({k: v for k, v in pending.items() if k != "logo"})
+
+    def clean_new_logo(self):
+        upload = self.cleaned_data.get("new_logo")
+        return process_logo(upload) if upload else None
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "role", "email", "phone", "public_consent"]
+        labels = {"public_consent": _("This person agrees to appear on the public page")}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Representative.Role.choices)
+
+    def __init__(self, *args, company, **kwargs):
+        self.company = company
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if self.company.representatives.filter(user__email__iexact=email).exists():
+            raise forms.ValidationError(_("This person already represents the company."))
+        return email
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model()(
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
