@@ -32,14 +32,17 @@ import argparse
 import collections
 import datetime
 import http.client
+import io
 import json
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -48,6 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project that is measured: the working tree, or an export of --commit (see main()).
+APP_ROOT = ROOT
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 HOST = "127.0.0.1"
@@ -139,7 +144,7 @@ def manage(*args, timeout=1800):
     start = time.perf_counter()
     subprocess.run(
         [PYTHON, "manage.py", *args],
-        cwd=ROOT,
+        cwd=APP_ROOT,
         env=server_env(),
         check=True,
         stdout=subprocess.DEVNULL,
@@ -168,10 +173,14 @@ def prepare_database(companies):
 def setup_django():
     """Set Django up in this process, on the benchmark database, with the server's settings."""
     os.environ.update(server_env())
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(APP_ROOT))
     import django
 
     django.setup()
+    import cluster
+
+    if not Path(cluster.__file__).resolve().is_relative_to(APP_ROOT.resolve()):
+        raise SystemExit(f"imported {cluster.__file__}, not the project in {APP_ROOT}")
 
 
 def create_staff_session():
@@ -283,14 +292,14 @@ def start_gunicorn(port, error_log):
         "--bind",
         f"{HOST}:{port}",
         "--chdir",
-        str(ROOT),
+        str(APP_ROOT),
         "--error-logfile",
         str(error_log),
         "--timeout",
         str(REQUEST_TIMEOUT),
     ]
     log("starting " + " ".join(command[1:]))
-    return subprocess.Popen(command, cwd=ROOT, env=server_env(), stdout=subprocess.DEVNULL)
+    return subprocess.Popen(command, cwd=APP_ROOT, env=server_env(), stdout=subprocess.DEVNULL)
 
 
 def wait_until_ready(process, port, error_log):
@@ -570,29 +579,33 @@ def machine_description():
     )
 
 
+def git(*args):
+    return subprocess.run(
+        ["git", *args], cwd=ROOT, capture_output=True, check=True, timeout=120
+    ).stdout
+
+
 def code_version():
     """The commit measured, and whether the working tree had uncommitted changes."""
     try:
-        commit = subprocess.run(
-            ["git", "log", "-1", "--format=%h %s"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        ).stdout.splitlines()
+        commit = git("log", "-1", "--format=%h %s").decode().strip()
+        changed = git("status", "--porcelain", "--untracked-files=no").decode().splitlines()
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     dirty = f" + uncommitted changes to {len(changed)} tracked files" if changed else ""
-    return f"commit {commit}{dirty}"
+    return f"working tree at commit {commit}{dirty}"
+
+
+def export_commit(revision, folder):
+    """Extract ``revision`` into ``folder`` (git archive: the repository is only read),
+    with this benchmark's WSGI module; return a description of the commit."""
+    commit = git("log", "-1", "--format=%h %s", revision, "--").decode().strip()
+    archive = git("archive", "--format=tar", revision)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "bench").mkdir(exist_ok=True)
+    shutil.copy2(Path(__file__).with_name("minimal_view.py"), folder / "bench")
+    return f"commit {commit} (clean export of `{revision}`)"
 
 
 def versions():
@@ -646,7 +659,8 @@ def report(figures):
             "server",
             f"gunicorn, {WORKERS} sync workers, `cluster.settings.production`, {f['versions']}; "
             "loopback HTTP, client in Python (http.client) on the same machine; "
-            f"1-min load average {f['load']:.2f} before the measurements",
+            f"1-min load average {f['load']:.2f} before the measurements, "
+            f"{f['load_after']:.2f} after (its own load included)",
         ),
         (
             "data",
@@ -758,6 +772,12 @@ def parse_args():
         metavar="K",
         help="print the SQL timings and EXPLAIN ANALYZE of the K slowest API queries",
     )
+    parser.add_argument(
+        "--commit",
+        metavar="REV",
+        help="measure a clean export of this commit (git archive into a temporary folder) "
+        "instead of the working tree, which others may be editing",
+    )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DATABASE} afterwards")
     options = parser.parse_args()
     if not 1 <= options.companies <= 10_000_000:
@@ -775,6 +795,8 @@ def command_line(options):
     parts = [".venv/bin/python bench/directory.py", f"--companies {options.companies}"]
     parts += [f"--requests {options.requests}", f"--duration {options.duration:g}"]
     parts.append(f"--threads {options.threads}")
+    if options.commit:
+        parts.append(f"--commit {options.commit}")
     return " ".join(parts)
 
 
@@ -834,11 +856,13 @@ def measure(options, port, cookie, figures):
 
     log("checking that an edit shows at once")
     figures["fresh_seen"], figures["fresh_company"] = check_freshness(port)
+    figures["load_after"] = os.getloadavg()[0]
     client.close()
     staff.close()
 
 
 def main():
+    global APP_ROOT
     options = parse_args()
     started = datetime.datetime.now().astimezone()
     figures = {
@@ -848,12 +872,17 @@ def main():
         "generated": options.companies,
     }
     figures["machine"] = machine_description()
-    figures["code"] = code_version()
     gunicorn = None
     django_ready = False
     explained = ""
     with tempfile.TemporaryDirectory(prefix="cite-bench-") as folder:
         error_log = Path(folder) / "gunicorn.log"
+        if options.commit:
+            APP_ROOT = Path(folder) / "src"
+            figures["code"] = export_commit(options.commit, APP_ROOT)
+            log(f"measuring {figures['code']} in {APP_ROOT}")
+        else:
+            figures["code"] = code_version()
         try:
             figures["seed_seconds"] = prepare_database(options.companies)
             setup_django()

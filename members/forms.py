@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .images import process_logo
-from .models import Company, Contact, Representative, Sector
+from .models import Application, Company, Contact, MembershipPlan, Representative, Sector
 from .services import PROFILE_FIELDS
 
 
@@ -112,3 +112,50 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public form to apply for membership. ``fax`` is a honeypot for robots."""
+
+    fax = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "legal_name",
+            "trade_name",
+            "siret",
+            "siren",
+            "city",
+            "website",
+            "contact_first_name",
+            "contact_last_name",
+            "contact_email",
+            "contact_phone",
+            "contact_role",
+            "plan",
+            "motivation",
+            "consent",
+        ]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+        labels = {
+            "consent": _(
+                "I agree that the Pôle Action Média processes these data to review this "
+                "application and, if it is accepted, to manage the membership."
+            )
+        }
+        formfield_callback = _https_by_default
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = MembershipPlan.objects.filter(active=True)
+        self.fields["plan"].empty_label = None
+        self.fields["consent"].required = True
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get("fax"))

@@ -1,16 +1,21 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .fields import NafCodeField, SirenField, SiretField, VatNumberField
 from .identifiers import siren_of_vat
+from .periods import PeriodQuerySet, validate_period
 
 
 class Sector(models.Model):
@@ -79,8 +84,6 @@ class Country(models.TextChoices):
 
 
 def current_year():
-    from django.utils import timezone
-
     return timezone.localdate().year
 
 
@@ -97,17 +100,31 @@ class CompanyQuerySet(models.QuerySet):
     def public(self):
         """Return the companies the public may see. The one place that decides it.
 
+        A company is public when it is published and its most recent membership is not
+        lapsed or resigned; a company with no membership at all (the school, partners,
+        companies imported before dues were tracked) follows its published flag alone.
         The directory, the API, the company pages and the sitemap all start here.
         """
-        return self.filter(published=True)
+        latest_status = (
+            Membership.objects.filter(company=OuterRef("pk"))
+            .order_by("-start", "-pk")
+            .values("status")[:1]
+        )
+        return (
+            self.filter(published=True)
+            .alias(latest_membership_status=Subquery(latest_status))
+            .filter(
+                Q(latest_membership_status__isnull=True)
+                | ~Q(latest_membership_status__in=Membership.Status.GONE)
+            )
+        )
 
-    def members(self):
-        """Return the member companies.
-
-        Until memberships are recorded, every company in the register counts as a member;
-        the membership issue derives this from the current membership instead.
-        """
-        return self.all()
+    def members(self, day=None):
+        """Return the companies whose membership covering ``day`` is active or in grace."""
+        current = Membership.objects.filter(
+            company=OuterRef("pk"), status__in=Membership.Status.IN_GOOD_STANDING
+        ).active_on(day or timezone.localdate())
+        return self.filter(Exists(current))
 
     def with_listing_data(self):
         """Fetch what a card or a list row shows, without one query per company."""
@@ -435,3 +452,400 @@ class ProfileRevision(models.Model):
             "company": self.company,
             "date": self.submitted_at.date() if self.submitted_at else "",
         }
+
+
+# --- Membership, dues and applications ---------------------------------------------------
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+def validate_not_negative(value):
+    if value < 0:
+        raise ValidationError(_("The amount cannot be negative."), code="negative")
+
+
+def validate_positive(value):
+    if value <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="not_positive")
+
+
+class OrganisationKind(models.TextChoices):
+    STARTUP = "startup", _("start-up")
+    SMALL = "small", _("small company")
+    LARGE = "large", _("larger company")
+    SCHOOL = "school", _("school")
+    PARTNER = "partner", _("partner")
+
+
+class MembershipPlan(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=10, choices=OrganisationKind.choices
+    )
+    annual_fee = models.DecimalField(
+        _("yearly fee (€)"), **MONEY, validators=[validate_not_negative]
+    )
+    vat_applies = models.BooleanField(_("VAT applies"), default=False)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[validate_not_negative],
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("Offered to applicants."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annual_fee", "name"]
+        verbose_name = _("membership plan")
+        verbose_name_plural = _("membership plans")
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(PeriodQuerySet):
+    def in_year(self, year):
+        """Return the memberships of the membership year that starts in ``year``."""
+        return self.filter(start__year=year)
+
+
+class Membership(models.Model):
+    """One year (or part of a year) of a company's membership. Every year is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending payment")
+        ACTIVE = "active", _("active")
+        GRACE = "grace", _("in grace period")
+        LAPSED = "lapsed", _("lapsed")
+        RESIGNED = "resigned", _("resigned")
+
+    Status.IN_GOOD_STANDING = (Status.ACTIVE, Status.GRACE)
+    Status.GONE = (Status.LAPSED, Status.RESIGNED)
+    Status.UNPAID = (Status.PENDING, Status.GRACE, Status.LAPSED)
+
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("company")
+    )
+    plan = models.ForeignKey(
+        MembershipPlan, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("plan")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), help_text=_("The first day no longer covered."))
+    fee = models.DecimalField(_("fee (€, before tax)"), **MONEY, validators=[validate_not_negative])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "company"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="members_membership_end_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0), name="members_membership_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(company)s, %(start)s to %(end)s") % {
+            "company": self.company,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    def clean(self):
+        validate_period(self.start, self.end)
+        if self.company_id and self.start and self.end:
+            clash = (
+                Membership.objects.filter(company_id=self.company_id)
+                .overlapping(self.start, self.end)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if clash:
+                raise ValidationError(
+                    {
+                        "start": _("This period overlaps the membership from %(start)s to %(end)s.")
+                        % {"start": clash.start, "end": clash.end}
+                    },
+                    code="overlap",
+                )
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number used in a year; locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice sequence")
+        verbose_name_plural = _("invoice sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def with_balance(self):
+        """Annotate what was paid, what credit notes took off, the balance and a status."""
+        paid = (
+            Payment.objects.filter(invoice=OuterRef("pk"))
+            .values("invoice")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        credited = (
+            Invoice.objects.filter(credited_invoice=OuterRef("pk"))
+            .values("credited_invoice")
+            .annotate(total=Sum("amount_incl_tax"))
+            .values("total")
+        )
+        zero = Value(Decimal("0.00"), output_field=models.DecimalField(**MONEY))
+        today = timezone.localdate()
+        return self.annotate(
+            paid=Coalesce(Subquery(paid), zero),
+            credited=Coalesce(Subquery(credited), zero),
+        ).annotate(
+            balance=F("amount_incl_tax") + F("credited") - F("paid"),
+            payment_status=Case(
+                When(kind=Invoice.Kind.CREDIT_NOTE, then=Value("credit")),
+                When(balance__lte=0, then=Value("paid")),
+                When(due_date__lt=today, then=Value("overdue")),
+                default=Value("unpaid"),
+            ),
+        )
+
+    def invoices(self):
+        return self.filter(kind=Invoice.Kind.INVOICE)
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note. Immutable: it copies everything it bills."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CREDIT_NOTE = "credit", _("credit note")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INVOICE)
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("company")
+    )
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        null=True,
+        blank=True,
+        verbose_name=_("membership"),
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        null=True,
+        blank=True,
+        verbose_name=_("credit note for"),
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300)
+    seller_name = models.CharField(_("seller"), max_length=200)
+    seller_address = models.TextField(_("seller's address"))
+    seller_siren = models.CharField(_("seller's SIREN"), max_length=9, blank=True)
+    seller_vat_number = models.CharField(_("seller's VAT number"), max_length=16, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_address = models.TextField(_("buyer's address"), blank=True)
+    buyer_siren = models.CharField(_("buyer's SIREN"), max_length=9, blank=True)
+    buyer_vat_number = models.CharField(_("buyer's VAT number"), max_length=16, blank=True)
+    amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT (€)"), **MONEY)
+    amount_incl_tax = models.DecimalField(_("amount after tax (€)"), **MONEY)
+    vat_mention = models.CharField(_("VAT mention"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="members_invoice_gapless"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")),
+                name="members_invoice_due_after_issue",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("bank transfer")
+        DIRECT_DEBIT = "debit", _("direct debit")
+        CHEQUE = "cheque", _("cheque")
+        CARD = "card", _("card")
+        CASH = "cash", _("cash")
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=[validate_positive])
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="members_payment_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.invoice} · {self.amount} € · {self.date}"
+
+
+class Application(models.Model):
+    """A request to join the cluster, made on /join/ and reviewed by staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    siret = SiretField(_("SIRET"), blank=True)
+    siren = SirenField(_("SIREN"), blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    contact_first_name = models.CharField(_("first name"), max_length=100)
+    contact_last_name = models.CharField(_("last name"), max_length=100)
+    contact_email = models.EmailField(_("email"))
+    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_role = models.CharField(_("role in the company"), max_length=120, blank=True)
+    plan = models.ForeignKey(
+        MembershipPlan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan")
+    )
+    motivation = models.TextField(_("motivation"), max_length=2000)
+    consent = models.BooleanField(_("consent to the processing of the data"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(_("reason for rejection"), blank=True)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("company"),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self):
+        return self.trade_name or self.legal_name
+
+    def clean(self):
+        if not self.siret and not self.siren:
+            raise ValidationError(
+                {"siret": _("Give the company's SIRET, or at least its SIREN.")},
+                code="identity_required",
+            )
+        if self.siret and self.siren and self.siret[:9] != self.siren:
+            raise ValidationError(
+                {"siren": _("The SIRET does not begin with this SIREN.")}, code="siren_mismatch"
+            )
+        if self.siret and not self.siren:
+            self.siren = self.siret[:9]
+        if self.consent is not True:
+            raise ValidationError(
+                {"consent": _("We need your consent to process this application.")},
+                code="consent",
+            )
+
+
+class EmailLog(models.Model):
+    """Every email the dues machinery sends. ``key`` makes each reminder go out once."""
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    to = models.CharField(_("to"), max_length=500)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("company"),
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("email sent")
+        verbose_name_plural = _("emails sent")
+
+    def __str__(self):
+        return f"{self.sent_at:%Y-%m-%d} {self.subject}"

@@ -4,11 +4,14 @@ Every view fetches the company through ``Company.objects.editable_by(user)`` (or
 ``administered_by``): another company's slug, or a contact of another company, is a 404.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import services
 from .forms import AcceptInvitationForm, ContactForm, InvitationForm, ProfileForm
-from .models import Company, ProfileRevision, Representative
+from .invoice_pdf import invoice_pdf
+from .models import Company, Invoice, ProfileRevision, Representative
 
 
 def _company(request, slug, *, admin=False):
@@ -198,3 +202,52 @@ def accept_invitation(request, token):
     return render(
         request, "members/my/invitation_accept.html", {"invitation": invitation, "form": form}
     )
+
+
+@login_required
+def my_membership(request, slug):
+    company = _company(request, slug)
+    invoices = list(company.invoices.with_balance().order_by("-issue_date", "-sequence"))
+    balance = sum(
+        (invoice.balance for invoice in invoices if invoice.kind == Invoice.Kind.INVOICE),
+        Decimal("0.00"),
+    )
+    return render(
+        request,
+        "members/my/membership.html",
+        {
+            "company": company,
+            "memberships": company.memberships.select_related("plan"),
+            "invoices": invoices,
+            "balance": balance,
+            "is_admin": company.representatives.filter(
+                user=request.user, role=Representative.Role.ADMIN
+            ).exists(),
+        },
+    )
+
+
+def _visible_invoices(user):
+    """Return the invoices this user may read: all for staff, else their companies'."""
+    invoices = Invoice.objects.with_balance().select_related("company", "credited_invoice")
+    if user.is_staff and user.has_perm("members.view_invoice"):
+        return invoices
+    return invoices.filter(company__in=Company.objects.editable_by(user))
+
+
+@login_required
+def invoice_detail(request, number):
+    invoice = get_object_or_404(_visible_invoices(request.user), number=number)
+    return render(
+        request,
+        "members/invoice.html",
+        {"invoice": invoice, "payments": invoice.payments.all()},
+    )
+
+
+@login_required
+def invoice_download(request, number):
+    invoice = get_object_or_404(_visible_invoices(request.user), number=number)
+    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response

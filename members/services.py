@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Company, Invitation, ProfileRevision, Representative, Sector
+from . import dues
+from .models import (
+    Application,
+    Company,
+    Invitation,
+    ProfileRevision,
+    Representative,
+    Sector,
+)
 from .thumbnails import delete_thumbnails
 
 
@@ -290,3 +298,97 @@ def _notify_submitter(revision, template):
 def _send(template, context, *, to, subject):
     body = render_to_string(f"{template}.txt", context)
     send_mail(str(subject), body, None, to)
+
+
+# --- Applications to join ---------------------------------------------------------------
+
+
+def application_submit(*, application):
+    """Record an application and acknowledge it to the applicant."""
+    with transaction.atomic():
+        application.full_clean()
+        application.save()
+        context = {"application": application}
+        transaction.on_commit(
+            lambda: _send(
+                "members/email/application_received",
+                context,
+                to=[application.contact_email],
+                subject=_("We received your application to join the Pôle Action Média"),
+            )
+        )
+    return application
+
+
+@transaction.atomic
+def application_approve(*, application, reviewer, site_url):
+    """Approve: create or link the company, create its first membership and invoice, and
+    invite the contact as the company's admin representative."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.PENDING:
+        raise ModerationError(_("This application was already reviewed."))
+    company = None
+    if application.siret:
+        company = Company.objects.filter(siret=application.siret).first()
+    if company is None:
+        name = application.trade_name or application.legal_name
+        company = Company(
+            legal_name=application.legal_name,
+            trade_name=name,
+            siret=application.siret,
+            siren=application.siren,
+            city=application.city,
+            website=application.website,
+            slug=company_unique_slug(name=name),
+            published=True,
+        )
+        company.full_clean()
+        company.save()
+    membership = dues.membership_create(company=company, plan=application.plan)
+    dues.invoice_issue(membership=membership, issued_by=reviewer)
+    invitation_send(
+        company=company,
+        email=application.contact_email,
+        role=Representative.Role.ADMIN,
+        invited_by=reviewer,
+        site_url=site_url,
+    )
+    application.status = Application.Status.APPROVED
+    application.company = company
+    application.reviewed_by = reviewer
+    application.reviewed_at = timezone.now()
+    application.save()
+    context = {"application": application, "company": company}
+    transaction.on_commit(
+        lambda: _send(
+            "members/email/application_approved",
+            context,
+            to=[application.contact_email],
+            subject=_("Welcome to the Pôle Action Média"),
+        )
+    )
+    return company
+
+
+@transaction.atomic
+def application_reject(*, application, reviewer, reason):
+    if not reason.strip():
+        raise ModerationError(_("Say why the application is rejected: the applicant is told."))
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.PENDING:
+        raise ModerationError(_("This application was already reviewed."))
+    application.status = Application.Status.REJECTED
+    application.reason = reason.strip()
+    application.reviewed_by = reviewer
+    application.reviewed_at = timezone.now()
+    application.save()
+    context = {"application": application}
+    transaction.on_commit(
+        lambda: _send(
+            "members/email/application_rejected",
+            context,
+            to=[application.contact_email],
+            subject=_("Your application to join the Pôle Action Média"),
+        )
+    )
+    return application

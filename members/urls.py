@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/companies/", views.api_company_list, name="api-company-list"),
     path("api/companies/<slug:slug>/", views.api_company_detail, name="api-company-detail"),
     path("join/", views.join, name="join"),
+    path("join/thanks/", views.join_thanks, name="join-thanks"),
 ]
 
 urlpatterns += [
@@ -25,4 +26,7 @@ urlpatterns += [
         name="my-contact-delete",
     ),
     path("my/<slug:slug>/team/", my_views.my_team, name="my-team"),
+    path("my/<slug:slug>/membership/", my_views.my_membership, name="my-membership"),
+    path("invoices/<str:number>/", my_views.invoice_detail, name="invoice-detail"),
+    path("invoices/<str:number>/pdf/", my_views.invoice_download, name="invoice-pdf"),
 ]

@@ -1,11 +1,16 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
+from . import services
 from .caching import cache_public_response
 from .filters import CompanyFilter
+from .forms import ApplicationForm
 from .models import Company, Sector
 from .thumbnails import thumbnail_url
 
@@ -82,8 +87,30 @@ def company_detail(request, slug):
     )
 
 
+def _client_address(request):
+    # Behind a reverse proxy, configure it to set REMOTE_ADDR (see docs/deploy.md).
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@require_http_methods(["GET", "POST"])
 def join(request):
-    return render(request, "members/join.html")
+    """The public application form, with a honeypot and a rate limit per address."""
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST":
+        key = f"join-rate:{_client_address(request)}"
+        cache.add(key, 0, 3600)
+        if cache.incr(key) > settings.CITE_APPLICATIONS_PER_HOUR:
+            return render(request, "members/join_throttled.html", status=429)
+        if form.is_spam:
+            return redirect("members:join-thanks")  # say nothing to the robot
+        if form.is_valid():
+            services.application_submit(application=form.save(commit=False))
+            return redirect("members:join-thanks")
+    return render(request, "members/join.html", {"form": form})
+
+
+def join_thanks(request):
+    return render(request, "members/join_thanks.html")
 
 
 # --- JSON API ---------------------------------------------------------------------------

@@ -181,3 +181,27 @@ CITE_CLUSTER_NAME = env("CITE_CLUSTER_NAME", "Pôle Action Média")
 # Representatives' changes to public profiles wait for staff approval.
 CITE_MODERATE_PROFILES = env_bool("CITE_MODERATE_PROFILES", True)
 CITE_INVITATION_DAYS = 7
+
+# Membership dues. The membership year starts on the first day of this month (1: the
+# calendar year; 9: September to August).
+CITE_MEMBERSHIP_YEAR_START_MONTH = int(env("CITE_MEMBERSHIP_YEAR_START_MONTH", "1"))
+# Charge a first year joined mid-year by the months left, counting the month of joining.
+CITE_PRORATE_FIRST_YEAR = env_bool("CITE_PRORATE_FIRST_YEAR", True)
+CITE_PAYMENT_DAYS = int(env("CITE_PAYMENT_DAYS", "30"))  # invoice due date after issue
+CITE_RENEWAL_NOTICE_DAYS = int(env("CITE_RENEWAL_NOTICE_DAYS", "30"))  # before a period ends
+# Days after the due date when an overdue reminder goes out.
+CITE_OVERDUE_REMINDER_DAYS = [int(d) for d in env_list("CITE_OVERDUE_REMINDER_DAYS", ["7", "21"])]
+# Days after the due date before an unpaid membership in grace lapses.
+CITE_GRACE_DAYS = int(env("CITE_GRACE_DAYS", "60"))
+# Who issues the invoices (the association), as printed on them.
+CITE_SELLER = {
+    "name": env("CITE_SELLER_NAME", "Association Pôle Action Média"),
+    "address": env("CITE_SELLER_ADDRESS", "Cité digitale, 66270 Le Soler, France"),
+    "siren": env("CITE_SELLER_SIREN", ""),
+    "vat_number": env("CITE_SELLER_VAT_NUMBER", ""),
+}
+CITE_VAT_EXEMPTION_MENTION = env(
+    "CITE_VAT_EXEMPTION_MENTION", "TVA non applicable, article 293 B du CGI"
+)
+# Applications to join: at most this many from one address per hour.
+CITE_APPLICATIONS_PER_HOUR = int(env("CITE_APPLICATIONS_PER_HOUR", "5"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 from faker import Faker
@@ -78,3 +80,13 @@ class RepresentativeFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     company = factory.SubFactory(CompanyFactory)
     role = "editor"
+
+
+class MembershipPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "members.MembershipPlan"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Plan {n}")
+    organisation_kind = "small"
+    annual_fee = Decimal("300.00")

@@ -298,6 +298,10 @@ def company_form_data(**overrides):
         "representatives-INITIAL_FORMS": "0",
         "representatives-MIN_NUM_FORMS": "0",
         "representatives-MAX_NUM_FORMS": "1000",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

@@ -1,14 +1,16 @@
 """The public directory page, company pages and the JSON API."""
 
 import json
+from datetime import date
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from members.models import Company
+from members import dues
+from members.models import Company, Membership
 
-from .factories import CompanyFactory, ContactFactory, SectorFactory
+from .factories import CompanyFactory, ContactFactory, MembershipPlanFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +65,15 @@ def test_sector_facets_count_the_current_search_ignoring_the_sector_filter(clien
 
 
 def test_kind_member_lists_members_and_unregistered_kinds_list_nobody_yet(client, directory):
-    assert client.get(LIST, {"kind": "member"}).context["page_obj"].paginator.count == 3
+    plan = MembershipPlanFactory()
+    for name in ("Vroom", "Alaxione"):
+        membership = dues.membership_create(
+            company=Company.objects.get(trade_name=name), plan=plan, start=date(2026, 1, 1)
+        )
+        membership.status = Membership.Status.ACTIVE
+        membership.save()
+    members = client.get(LIST, {"kind": "member", "sort": "name"}).context["page_obj"]
+    assert [c.trade_name for c in members] == ["Alaxione", "Vroom"]
     response = client.get(API, {"kind": "alumni"})
     assert response.status_code == 200
     assert response.json()["count"] == 0

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from stdnum.fr import siret as stdnum_siret
 
-from members.models import Company, Country, Sector
+from members.models import Company, Country, Invoice, Membership, Payment, Sector
 
 from .factories import CompanyFactory
 
@@ -105,6 +105,7 @@ def test_running_the_seed_again_adds_nothing(seeded):
 def test_seed_gives_the_same_companies_on_every_run():
     seed()
     first = set(Company.objects.values_list("slug", "siret", "trade_name"))
+    delete_dues()
     Company.objects.all().delete()
 
     seed()
@@ -113,6 +114,7 @@ def test_seed_gives_the_same_companies_on_every_run():
 
 
 def test_seed_only_adds_the_missing_companies_and_keeps_edits(seeded):
+    delete_dues()
     Company.objects.filter(slug="vroom").delete()
     Company.objects.filter(slug="idem").update(city="Perpignan")
     Sector.objects.filter(slug="jeu-video").update(name="Jeux vidéo")
@@ -130,6 +132,7 @@ def test_seed_only_adds_the_missing_companies_and_keeps_edits(seeded):
 def test_seed_does_not_reuse_a_siret_already_in_the_register():
     seed()
     sirets = dict(Company.objects.values_list("slug", "siret"))
+    delete_dues()
     Company.objects.all().delete()
     taken = sirets["vroom"]
     CompanyFactory(slug="existing", siret=taken, siren=taken[:9])
@@ -216,3 +219,10 @@ def test_staff_option_twice_keeps_one_user_and_its_password(settings):
     user.refresh_from_db()
     assert user.check_password("changed-by-staff")
     assert "Demo staff login" in output
+
+
+def delete_dues():
+    """Invoices protect their company (accounting records); clear them to re-seed."""
+    Payment.objects.all().delete()
+    Invoice.objects.all().delete()
+    Membership.objects.all().delete()

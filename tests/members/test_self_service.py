@@ -60,6 +60,7 @@ def company_urls(company):
         ),
         ("members:my-contact-delete", [company.slug, contact.pk], {}),
         ("members:my-team", [company.slug], {"email": "eve@example.org", "role": "admin"}),
+        ("members:my-membership", [company.slug], {}),
     ]
 
 

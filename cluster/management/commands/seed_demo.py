@@ -38,6 +38,7 @@ class Command(BaseCommand):
             self.stdout.write(_("%(count)d generated companies added.") % {"count": added})
         else:
             added = members_demo.seed_cluster()
+            members_demo.seed_dues()
             if added:
                 self.stdout.write(
                     _("Demo cluster loaded: %(count)d companies added.") % {"count": added}

@@ -1,0 +1,37 @@
+"""Periods ``[start, end)`` with an open end allowed: one helper for memberships,
+incubations, leases and placements.
+
+``end`` is the first day *not* covered, so consecutive periods share a boundary day
+without overlapping, and a period "2026-01-01 to 2027-01-01" is the calendar year 2026.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PeriodQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """Return the periods that cover ``day``."""
+        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day)))
+
+    def overlapping(self, start, end):
+        """Return the periods that share at least one day with ``[start, end)``."""
+        condition = Q(end__isnull=True) | Q(end__gt=start)
+        if end is not None:
+            condition &= Q(start__lt=end)
+        return self.filter(condition)
+
+
+def validate_period(start, end, *, start_field="start", end_field="end"):
+    """Raise a ValidationError on the end field when the period ends before it starts."""
+    if start and end and end <= start:
+        raise ValidationError(
+            {end_field: _("The end must be after the start (%(start)s).") % {"start": start}},
+            code="period_order",
+        )
+
+
+def covers(start, end, day):
+    return start <= day and (end is None or day < end)
