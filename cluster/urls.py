@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
+    path("", include("startups.urls")),
 ]
 
 if settings.DEBUG:

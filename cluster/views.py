@@ -6,14 +6,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from members.models import Company, Sector
+from startups.models import Incubation
 
 
 def home(request):
     public = Company.objects.public()
     figures = {
-        "companies": public.count(),
+        "members": public.members().count(),
+        "startups": Incubation.companies_hosted(public).count(),
         "sectors": Sector.objects.filter(companies__in=public).distinct().count(),
-        "cities": public.exclude(city="").values("city").distinct().count(),
     }
     return render(request, "cluster/home.html", {"figures": figures})
 

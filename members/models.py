@@ -9,6 +9,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -579,7 +580,7 @@ class Membership(models.Model):
                 raise ValidationError(
                     {
                         "start": _("This period overlaps the membership from %(start)s to %(end)s.")
-                        % {"start": clash.start, "end": clash.end}
+                        % {"start": date_format(clash.start), "end": date_format(clash.end)}
                     },
                     code="overlap",
                 )

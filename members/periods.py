@@ -8,6 +8,7 @@ without overlapping, and a period "2026-01-01 to 2027-01-01" is the calendar yea
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,7 +29,10 @@ def validate_period(start, end, *, start_field="start", end_field="end"):
     """Raise a ValidationError on the end field when the period ends before it starts."""
     if start and end and end <= start:
         raise ValidationError(
-            {end_field: _("The end must be after the start (%(start)s).") % {"start": start}},
+            {
+                end_field: _("The end must be after the start (%(start)s).")
+                % {"start": date_format(start)}
+            },
             code="period_order",
         )
 

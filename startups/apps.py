@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class StartupsConfig(AppConfig):
     name = "startups"
     verbose_name = _("Incubator and offices")
+
+    def ready(self):
+        from members import kinds, my_space
+
+        from .models import Incubation
+
+        kinds.register(kinds.STARTUP, Incubation.companies_hosted)
+        kinds.register(kinds.ALUMNI, Incubation.companies_graduated)
+        my_space.register_tab(key="kpis", url_name="startups:my-kpis", label=_("Key figures"))

@@ -78,6 +78,10 @@ TEMPLATES = [
 def database_config(url, *, conn_max_age):
     """Return Django's settings for the database at ``url`` (SQLite or PostgreSQL)."""
     config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Take the write lock when a transaction begins, so that a check and the write it
+        # allows (a lease's overlap check, say) never interleave with another writer's.
+        config.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Trigram threshold for a company name with one or two wrong letters
         # (members.search); set per connection, so it costs no query.
@@ -203,5 +207,9 @@ CITE_SELLER = {
 CITE_VAT_EXEMPTION_MENTION = env(
     "CITE_VAT_EXEMPTION_MENTION", "TVA non applicable, article 293 B du CGI"
 )
+# The incubator: a stay longer than this needs an explicit reason.
+CITE_INCUBATION_MAX_MONTHS = int(env("CITE_INCUBATION_MAX_MONTHS", "48"))
+# Show list rents on the public /offices/ page.
+CITE_SHOW_OFFICE_RENTS = env_bool("CITE_SHOW_OFFICE_RENTS", False)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = int(env("CITE_APPLICATIONS_PER_HOUR", "5"))

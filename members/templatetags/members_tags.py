@@ -55,3 +55,13 @@ def organization_json_ld(company, request):
     # Escape what could close the script element; JSON-LD is data, never executed.
     payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag
+def my_space_tabs(company):
+    """Return the extra tabs of the representatives' space, with their URLs."""
+    from django.urls import reverse
+
+    from members.my_space import tabs
+
+    return [{**tab, "url": reverse(tab["url_name"], args=[company.slug])} for tab in tabs()]

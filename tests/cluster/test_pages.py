@@ -1,20 +1,35 @@
 import pytest
 from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.members.factories import CompanyFactory, SectorFactory
+from members import dues
+from startups.models import Incubation, Programme
+from tests.members.factories import CompanyFactory, MembershipPlanFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_shows_the_number_of_public_companies(client):
+def test_home_page_shows_members_startups_and_trades(client):
     sector = SectorFactory()
-    CompanyFactory.create_batch(3, sectors=[sector])
+    plan = MembershipPlanFactory()
+    programme = Programme.objects.create(name="Incubation", stage="incubation")
+    today = timezone.localdate()
+    for company in CompanyFactory.create_batch(3, sectors=[sector]):
+        membership = dues.membership_create(company=company, plan=plan, start=today)
+        membership.status = "active"
+        membership.save()
+    Incubation.objects.create(
+        company=company,
+        programme=programme,
+        cohort="2026",
+        start=today,
+        planned_end=today.replace(year=today.year + 1),
+    )
     CompanyFactory(published=False)
     response = client.get("/")
     assert response.status_code == 200
-    figures = response.context["figures"]
-    assert figures == {"companies": 3, "sectors": 1, "cities": 1}
+    assert response.context["figures"] == {"members": 3, "startups": 1, "sectors": 1}
     assert reverse("members:company-list") in response.text
     assert reverse("members:join") in response.text
 

@@ -222,7 +222,10 @@ def test_staff_option_twice_keeps_one_user_and_its_password(settings):
 
 
 def delete_dues():
-    """Invoices protect their company (accounting records); clear them to re-seed."""
+    """Invoices and leases protect their company (records to keep); clear them to re-seed."""
+    from startups.models import Lease
+
+    Lease.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.all().delete()
     Membership.objects.all().delete()

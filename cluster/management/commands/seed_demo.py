@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from members import demo as members_demo
+from startups import demo as startups_demo
 
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "cite-demo-2026"  # noqa: S105 - a printed demo login, DEBUG only
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         else:
             added = members_demo.seed_cluster()
             members_demo.seed_dues()
+            startups_demo.seed_incubator()
             if added:
                 self.stdout.write(
                     _("Demo cluster loaded: %(count)d companies added.") % {"count": added}
