@@ -5,7 +5,11 @@ Not a test. Usage (from the repository root, after ``make test`` built .venv, wi
 PostgreSQL on 127.0.0.1:5432 accepting the ``postgres`` user without a password):
 
     .venv/bin/python bench/directory.py [--companies 100000] [--requests 10] [--duration 10]
-                                        [--threads 8] [--explain 3] [--keep-db]
+                                        [--threads 8] [--explain 3] [--commit HEAD] [--keep-db]
+
+With ``--commit REV`` it measures a clean export of that commit (``git archive`` into a
+temporary folder, plus bench/minimal_view.py) rather than the working tree, which may hold
+half-finished work; the figures then name the commit.
 
 It creates the database ``cite_bench_directory`` afresh (dropping any old one), migrates
 it, loads the demo cluster then ``seed_demo --companies N``, runs ``VACUUM ANALYZE``,
@@ -20,7 +24,8 @@ view, the throughput baseline. Then it measures, in one run:
   warm (the cache in its normal state: one LocMemCache per gunicorn worker);
 - the same mix through the admin's changelist search, logged in as a staff user;
 - the requests per second of the anonymous ``/directory/`` and of the minimal view,
-  ``--threads`` clients for ``--duration`` seconds each;
+  ``--threads`` clients for ``--duration`` seconds each, three interleaved pairs of runs
+  (the ratio is noisy on a shared machine: the per-pair ratios are printed too);
 - the SQL queries of a directory page (in this process, with CaptureQueriesContext);
 - that an edit is visible at once on the cached directory page, on both workers.
 

@@ -1,12 +1,21 @@
+import csv
+
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from members.models import Company, Sector
+from members.resources import neutralise_formula
 from startups.models import Incubation
+
+from . import dashboard
 
 
 def home(request):
@@ -53,3 +62,60 @@ def switch_language(request, code):
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
     )
     return response
+
+
+def _chosen_year(request, year=None):
+    """Return the year asked for (``?year=``), the current one by default; 404 if absurd."""
+    raw = year if year is not None else request.GET.get("year", "")
+    if raw in ("", None):
+        return timezone.localdate().year
+    try:
+        value = int(raw)
+    except (TypeError, ValueError) as exc:
+        raise Http404("Bad year") from exc
+    if not 2000 <= value <= 2100:
+        raise Http404("Year out of range")
+    return value
+
+
+@staff_member_required
+@permission_required("cluster.view_dashboard", raise_exception=True)
+def staff_dashboard(request):
+    year = _chosen_year(request)
+    return render(
+        request,
+        "cluster/dashboard.html",
+        {
+            "year": year,
+            "years": dashboard.available_years(),
+            "figures": dashboard.dashboard(year),
+            "csv_url": reverse("staff-dashboard-csv"),
+        },
+    )
+
+
+@staff_member_required
+@permission_required("cluster.view_dashboard", raise_exception=True)
+def staff_dashboard_csv(request):
+    year = _chosen_year(request)
+    wanted = request.GET.get("figure", "")
+    figure = next((f for f in dashboard.dashboard(year) if f.key == wanted), None)
+    if figure is None:
+        raise Http404("Unknown figure")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{figure.key}-{year}.csv"'
+    writer = csv.writer(response)
+    for row in figure.as_csv_rows():
+        writer.writerow(neutralise_formula(cell) for cell in row)
+    return response
+
+
+@staff_member_required
+@permission_required("cluster.view_dashboard", raise_exception=True)
+def annual_report(request, year):
+    year = _chosen_year(request, year)
+    return render(
+        request,
+        "cluster/annual_report.html",
+        {"year": year, "figures": dashboard.dashboard(year), "today": timezone.localdate()},
+    )

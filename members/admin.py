@@ -26,6 +26,7 @@ from .models import (
     Invoice,
     Membership,
     MembershipPlan,
+    Offer,
     Payment,
     ProfileRevision,
     Representative,
@@ -283,34 +284,78 @@ class InvitationAdmin(admin.ModelAdmin):
         return False  # invitations are sent from the company's page, which emails them
 
 
-class RevisionReviewForm(forms.ModelForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("approve", _("Approve: the change goes live")), ("reject", _("Reject"))],
-        widget=forms.RadioSelect,
-    )
+class ReviewForm(forms.ModelForm):
+    """Staff's decision on something submitted for review: approve, or reject with a
+    reason that the person who submitted it is told."""
+
+    approve_label = _("Approve")
+    reason_help = _("Required to reject; it is emailed to the representative.")
+    reason_needed = _("Say why: the representative is told.")
+
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     reason_text = forms.CharField(
-        label=_("Reason for rejection"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to reject; it is emailed to the representative."),
+        label=_("Reason for rejection"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     class Meta:
-        model = ProfileRevision
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [("approve", self.approve_label), ("reject", _("Reject"))]
+        self.fields["reason_text"].help_text = self.reason_help
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.status != ProfileRevision.Status.PENDING:
-            raise forms.ValidationError(_("This change was already reviewed."))
+        if self.instance.status != "pending":
+            raise forms.ValidationError(_("This was already reviewed."))
         if cleaned.get("decision") == "reject" and not cleaned.get("reason_text", "").strip():
-            self.add_error("reason_text", _("Say why: the representative is told."))
+            self.add_error("reason_text", self.reason_needed)
         return cleaned
 
 
+class ReviewAdmin(admin.ModelAdmin):
+    """The admin of things submitted for review: read-only fields, and the decision while
+    pending; the decision goes through the services' ``approve`` and ``reject``."""
+
+    def get_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj and obj.status == "pending":
+            fields += ["decision", "reason_text"]
+        return fields
+
+    def has_add_permission(self, request):
+        return False  # submitted from the public site or the representatives' space
+
+    def approve(self, request, obj):
+        raise NotImplementedError
+
+    def reject(self, request, obj, reason):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "approve":
+                self.approve(request, obj)
+            elif decision == "reject":
+                self.reject(request, obj, form.cleaned_data["reason_text"])
+        except (services.ModerationError, ValidationError) as error:
+            self.message_user(request, " ".join(_messages_of(error)), level=messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # nothing related to save: the services did the work
+
+
+class RevisionReviewForm(ReviewForm):
+    approve_label = _("Approve: the change goes live")
+
+    class Meta(ReviewForm.Meta):
+        model = ProfileRevision
+
+
 @admin.register(ProfileRevision)
-class ProfileRevisionAdmin(admin.ModelAdmin):
+class ProfileRevisionAdmin(ReviewAdmin):
     list_display = ("company", "status", "submitted_by", "submitted_at", "reviewed_by")
     list_filter = ("status",)
     search_fields = ("company__trade_name",)
@@ -326,15 +371,6 @@ class ProfileRevisionAdmin(admin.ModelAdmin):
         "reason",
     )
     form = RevisionReviewForm
-
-    def get_fields(self, request, obj=None):
-        fields = list(self.readonly_fields)
-        if obj and obj.status == ProfileRevision.Status.PENDING:
-            fields += ["decision", "reason_text"]
-        return fields
-
-    def has_add_permission(self, request):
-        return False  # revisions come from representatives
 
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(status=ProfileRevision.Status.SUPERSEDED)
@@ -363,20 +399,88 @@ class ProfileRevisionAdmin(admin.ModelAdmin):
             format_html_join("", "{}", ((row,) for row in rows)),
         )
 
-    def save_model(self, request, obj, form, change):
-        decision = form.cleaned_data.get("decision")
-        try:
-            if decision == "approve":
-                services.revision_approve(revision=obj, reviewer=request.user)
-            elif decision == "reject":
-                services.revision_reject(
-                    revision=obj, reviewer=request.user, reason=form.cleaned_data["reason_text"]
-                )
-        except services.ModerationError as error:
-            self.message_user(request, str(error), level=messages.ERROR)
+    def approve(self, request, obj):
+        services.revision_approve(revision=obj, reviewer=request.user)
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the revision has no relations to save; the services did the work
+    def reject(self, request, obj, reason):
+        services.revision_reject(revision=obj, reviewer=request.user, reason=reason)
+
+
+class OfferReviewForm(ReviewForm):
+    approve_label = _("Approve: the offer is published")
+
+    class Meta(ReviewForm.Meta):
+        model = Offer
+
+
+@admin.action(description=_("Approve the selected pending offers"), permissions=["change"])
+def approve_offers(modeladmin, request, queryset):
+    count, problems = 0, []
+    for offer in queryset.filter(status=Offer.Status.PENDING):
+        try:
+            services.offer_approve(offer=offer, reviewer=request.user)
+            count += 1
+        except (services.ModerationError, ValidationError) as error:
+            problems.append(f"{offer}: {' '.join(_messages_of(error))}")
+    modeladmin.message_user(request, _("%(count)d offers approved.") % {"count": count})
+    if problems:
+        modeladmin.message_user(request, "; ".join(problems), level=messages.WARNING)
+
+
+@admin.register(Offer)
+class OfferAdmin(ReviewAdmin, SimpleHistoryAdmin):
+    """Offers come from representatives; staff review them here (one by one or in bulk)."""
+
+    list_display = (
+        "title",
+        "company",
+        "kind",
+        "status",
+        "start_date",
+        "expires_on",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("title", "company__trade_name", "place")
+    list_select_related = ("company", "created_by")
+    date_hierarchy = "created_at"
+    actions = [approve_offers]
+    form = OfferReviewForm
+    readonly_fields = (
+        "company",
+        "title",
+        "kind",
+        "description_fr",
+        "description_en",
+        "start_date",
+        "duration_months",
+        "place",
+        "remote",
+        "monthly_stipend",
+        "expires_on",
+        "status",
+        "created_by",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+        "reason",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != Offer.Status.PENDING:
+            return False  # a reviewed offer is read-only; the representative edits it
+        return super().has_change_permission(request, obj)
+
+    def approve(self, request, obj):
+        services.offer_approve(offer=obj, reviewer=request.user)
+
+    def reject(self, request, obj, reason):
+        services.offer_reject(offer=obj, reviewer=request.user, reason=reason)
+
+
+def _messages_of(error):
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
 
 
 def _render_value(field, value):
@@ -649,37 +753,17 @@ class PaymentAdmin(SimpleHistoryAdmin):
         return False  # recorded from the invoice, which checks the balance
 
 
-class ApplicationReviewForm(forms.ModelForm):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            ("approve", _("Approve: create the company, its membership and invoice, invite")),
-            ("reject", _("Reject")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    reason_text = forms.CharField(
-        label=_("Reason for rejection"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to reject; it is emailed to the applicant."),
-    )
+class ApplicationReviewForm(ReviewForm):
+    approve_label = _("Approve: create the company, its membership and invoice, invite")
+    reason_help = _("Required to reject; it is emailed to the applicant.")
+    reason_needed = _("Say why: the applicant is told.")
 
-    class Meta:
+    class Meta(ReviewForm.Meta):
         model = Application
-        fields = []
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.status != Application.Status.PENDING:
-            raise forms.ValidationError(_("This application was already reviewed."))
-        if cleaned.get("decision") == "reject" and not cleaned.get("reason_text", "").strip():
-            self.add_error("reason_text", _("Say why: the applicant is told."))
-        return cleaned
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReviewAdmin):
     list_display = ("__str__", "siret", "city", "plan", "contact_email", "status", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("legal_name", "trade_name", "siret", "contact_email")
@@ -708,31 +792,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         "reviewed_at",
     )
 
-    def get_fields(self, request, obj=None):
-        fields = list(self.readonly_fields)
-        if obj and obj.status == Application.Status.PENDING:
-            fields += ["decision", "reason_text"]
-        return fields
+    def approve(self, request, obj):
+        services.application_approve(
+            application=obj, reviewer=request.user, site_url=request.build_absolute_uri("/")
+        )
 
-    def has_add_permission(self, request):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        decision = form.cleaned_data.get("decision")
-        try:
-            if decision == "approve":
-                services.application_approve(
-                    application=obj, reviewer=request.user, site_url=request.build_absolute_uri("/")
-                )
-            elif decision == "reject":
-                services.application_reject(
-                    application=obj, reviewer=request.user, reason=form.cleaned_data["reason_text"]
-                )
-        except (services.ModerationError, ValidationError) as error:
-            self.message_user(request, str(error), level=messages.ERROR)
-
-    def save_related(self, request, form, formsets, change):
-        pass
+    def reject(self, request, obj, reason):
+        services.application_reject(application=obj, reviewer=request.user, reason=reason)
 
 
 @admin.register(EmailLog)

@@ -7,6 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import kinds, signals  # noqa: F401 - connects the receivers
+        from . import kinds, my_space, signals  # noqa: F401 - connects the receivers
 
         kinds.register(kinds.MEMBER, lambda queryset: queryset.members())
+        my_space.register_tab(key="offers", url_name="members:my-offers", label=_("Offers"))

@@ -3,6 +3,7 @@
 Each cached answer is keyed on ``PublicDataVersion``, which every change to what public
 pages show increments (see ``members.signals``): a cached page costs one tiny query, and
 an edit made in the admin or by a representative is visible at once, on every server.
+The key also holds the date, so that offers leave the pages on the day after they expire.
 """
 
 import hashlib
@@ -11,6 +12,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .models import PublicDataVersion
@@ -38,7 +40,8 @@ def cache_public_response(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in {"GET", "HEAD"} or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        raw_key = f"{public_version()}:{get_language()}:{request.get_full_path()}"
+        day = timezone.localdate()
+        raw_key = f"{public_version()}:{day}:{get_language()}:{request.get_full_path()}"
         key = "public-page:" + hashlib.sha256(raw_key.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:

@@ -392,30 +392,36 @@ def _move(membership, status):
 # --- Reports --------------------------------------------------------------------------------
 
 
-def yearly_summary():
-    """Return, per year: expected dues (memberships' fees before tax), invoiced (net of
-    credit notes, after tax), collected (payments received) and overdue (balances past
-    their due date), each computed by the database."""
+def yearly_summary(year=None):
+    """Return, per year (or for ``year`` alone): expected dues (memberships' fees before
+    tax), invoiced (net of credit notes, after tax), collected (payments received) and
+    overdue (balances past their due date), each computed by the database."""
+    memberships = Membership.objects.exclude(status=Membership.Status.RESIGNED)
+    invoices, payments = Invoice.objects.all(), Payment.objects.all()
+    if year is not None:
+        # Ranges rather than "year of the date", so that the indexes on dates serve.
+        memberships = memberships.filter(
+            start__gte=date(year, 1, 1), start__lt=date(year + 1, 1, 1)
+        )
+        invoices = invoices.filter(year=year)
+        payments = payments.filter(date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1))
     expected = dict(
-        Membership.objects.exclude(status=Membership.Status.RESIGNED)
-        .annotate(y=ExtractYear("start"))
+        memberships.annotate(y=ExtractYear("start"))
         .values("y")
         .annotate(total=Sum("fee"))
         .values_list("y", "total")
     )
     invoiced = dict(
-        Invoice.objects.values("year")
-        .annotate(total=Sum("amount_incl_tax"))
-        .values_list("year", "total")
+        invoices.values("year").annotate(total=Sum("amount_incl_tax")).values_list("year", "total")
     )
     collected = dict(
-        Payment.objects.annotate(y=ExtractYear("date"))
+        payments.annotate(y=ExtractYear("date"))
         .values("y")
         .annotate(total=Sum("amount"))
         .values_list("y", "total")
     )
     overdue = dict(
-        Invoice.objects.invoices()
+        invoices.invoices()
         .with_balance()
         .filter(payment_status="overdue")
         .values("year")
@@ -424,15 +430,17 @@ def yearly_summary():
     )
     zero = Decimal("0.00")
     years = sorted(set(expected) | set(invoiced) | set(collected) | set(overdue), reverse=True)
+    if year is not None:
+        years = [year]
     return [
         {
-            "year": year,
-            "expected": money(expected.get(year, zero)),
-            "invoiced": money(invoiced.get(year, zero)),
-            "collected": money(collected.get(year, zero)),
-            "overdue": money(overdue.get(year, zero)),
+            "year": each,
+            "expected": money(expected.get(each, zero)),
+            "invoiced": money(invoiced.get(each, zero)),
+            "collected": money(collected.get(each, zero)),
+            "overdue": money(overdue.get(each, zero)),
         }
-        for year in years
+        for each in years
     ]
 
 

@@ -1,13 +1,30 @@
-"""The directory's filters: one FilterSet serves the HTML page and the JSON API."""
+"""The filters of the directory and of the offers: each FilterSet serves the HTML page and
+the JSON API alike."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds, search
-from .models import Company, Sector
+from .models import Company, Offer, Sector
+
+
+def has_open_offers():
+    """Return an expression true when the outer company has at least one open offer."""
+    return Exists(Offer.objects.published().filter(company=OuterRef("pk")))
+
+
+def _sectors_of(company_field, value):
+    """Return the condition "the company (the outer ``company_field``) is in one of the
+    sectors ``value``"."""
+    return Exists(
+        Company.sectors.through.objects.filter(
+            company_id=OuterRef(company_field), sector__in=[sector.pk for sector in value]
+        )
+    )
 
 
 class SortChoice:
@@ -39,6 +56,9 @@ class CompanyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=kinds.CHOICES, method="filter_kind", empty_label=_("All")
     )
+    hiring = django_filters.BooleanFilter(
+        label=_("Hiring"), method="filter_hiring", widget=django_filters.widgets.BooleanWidget
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=SortChoice.CHOICES,
@@ -49,18 +69,13 @@ class CompanyFilter(django_filters.FilterSet):
 
     class Meta:
         model = Company
-        fields = ["q", "sector", "city", "kind", "sort"]
+        fields = ["q", "sector", "city", "kind", "hiring", "sort"]
 
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value) if value.strip() else queryset
 
     def filter_sectors(self, queryset, name, value):
-        if not value:
-            return queryset
-        links = Company.sectors.through.objects.filter(
-            company_id=OuterRef("pk"), sector__in=[sector.pk for sector in value]
-        )
-        return queryset.filter(Exists(links))
+        return queryset.filter(_sectors_of("pk", value)) if value else queryset
 
     def filter_city(self, queryset, name, value):
         value = value.strip()
@@ -68,6 +83,11 @@ class CompanyFilter(django_filters.FilterSet):
 
     def filter_kind(self, queryset, name, value):
         return kinds.filter_kind(queryset, value) if value else queryset
+
+    def filter_hiring(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(has_open_offers() if value else ~has_open_offers())
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset
@@ -86,3 +106,41 @@ class CompanyFilter(django_filters.FilterSet):
         if sort == SortChoice.NAME or not self.has_query:
             return queryset.order_by(Lower("trade_name"), "pk")
         return queryset  # search.search() already ranked it
+
+
+class OfferFilter(django_filters.FilterSet):
+    """The filters of /offers/ and /api/offers/, over open offers."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=[(value, capfirst(label)) for value, label in Offer.Kind.choices],
+        empty_label=_("All"),
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        method="filter_sectors",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    city = django_filters.CharFilter(label=_("Town"), method="filter_city", max_length=100)
+    start = django_filters.DateFilter(
+        label=_("Starting on or after"),
+        field_name="start_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Offer
+        fields = ["kind", "sector", "city", "start"]
+
+    def filter_sectors(self, queryset, name, value):
+        return queryset.filter(_sectors_of("company_id", value)) if value else queryset
+
+    def filter_city(self, queryset, name, value):
+        """Match the offer's place, or the company's town for an offer placed elsewhere."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(place__iexact=value) | Q(company__city__iexact=value))

@@ -4,7 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .images import process_logo
-from .models import Application, Company, Contact, MembershipPlan, Representative, Sector
+from .models import (
+    Application,
+    Company,
+    Contact,
+    MembershipPlan,
+    Offer,
+    Representative,
+    Sector,
+)
 from .services import PROFILE_FIELDS
 
 
@@ -57,6 +65,31 @@ class ContactForm(forms.ModelForm):
         model = Contact
         fields = ["first_name", "last_name", "role", "email", "phone", "public_consent"]
         labels = {"public_consent": _("This person agrees to appear on the public page")}
+
+
+class OfferForm(forms.ModelForm):
+    """An offer as a representative writes it; status and review stay with the staff."""
+
+    class Meta:
+        model = Offer
+        fields = [
+            "title",
+            "description_fr",
+            "description_en",
+            "kind",
+            "start_date",
+            "duration_months",
+            "place",
+            "remote",
+            "monthly_stipend",
+            "expires_on",
+        ]
+        widgets = {
+            "description_fr": forms.Textarea(attrs={"rows": 8}),
+            "description_en": forms.Textarea(attrs={"rows": 8}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class InvitationForm(forms.Form):

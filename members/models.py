@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -106,19 +107,14 @@ class CompanyQuerySet(models.QuerySet):
         companies imported before dues were tracked) follows its published flag alone.
         The directory, the API, the company pages and the sitemap all start here.
         """
-        latest_status = (
-            Membership.objects.filter(company=OuterRef("pk"))
-            .order_by("-start", "-pk")
-            .values("status")[:1]
-        )
-        return (
-            self.filter(published=True)
-            .alias(latest_membership_status=Subquery(latest_status))
-            .filter(
-                Q(latest_membership_status__isnull=True)
-                | ~Q(latest_membership_status__in=Membership.Status.GONE)
-            )
-        )
+        # "Its latest membership is gone" is written as: a lapsed or resigned membership
+        # with no later one. PostgreSQL plans that as anti-joins over the memberships,
+        # where a correlated "latest status" subquery would run once per company.
+        later = Membership.objects.filter(company=OuterRef("company"), start__gt=OuterRef("start"))
+        gone = Membership.objects.filter(
+            company=OuterRef("pk"), status__in=Membership.Status.GONE
+        ).exclude(Exists(later))
+        return self.filter(published=True).exclude(Exists(gone))
 
     def members(self, day=None):
         """Return the companies whose membership covering ``day`` is active or in grace."""
@@ -128,8 +124,10 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(Exists(current))
 
     def with_listing_data(self):
-        """Fetch what a card or a list row shows, without one query per company."""
-        return self.prefetch_related("sectors")
+        """Fetch what a card or a list row shows, without one query per company: the
+        sectors, and whether the company is hiring (has a published offer open today)."""
+        open_offers = Offer.objects.published().filter(company=OuterRef("pk"))
+        return self.prefetch_related("sectors").annotate(hiring=Exists(open_offers))
 
     def editable_by(self, user):
         """Return the companies this user represents (any role); none for anonymous."""
@@ -209,8 +207,13 @@ class Company(models.Model):
     # PostgreSQL's full-text index, kept by members.search.index_companies (unused on
     # SQLite, which keeps its index in the members_company_fts table).
     search_vector = SearchVectorField(null=True, editable=False)
+    # The trade name folded (no accents, lower case), for exact and typo-tolerant name
+    # matches without folding every row at query time; kept by the same function.
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[sectors], excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        m2m_fields=[sectors], excluded_fields=["search_vector", "search_name"]
+    )
 
     objects = CompanyQuerySet.as_manager()
 
@@ -549,6 +552,10 @@ class Membership(models.Model):
         ordering = ["-start", "company"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
+        indexes = [
+            models.Index(fields=["company", "start"], name="members_membership_latest"),
+            models.Index(fields=["start", "status"], name="members_membership_year"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")),
@@ -850,3 +857,117 @@ class EmailLog(models.Model):
 
     def __str__(self):
         return f"{self.sent_at:%Y-%m-%d} {self.subject}"
+
+
+class OfferQuerySet(models.QuerySet):
+    def published(self, day=None):
+        """Return the approved offers still open on ``day``, whoever publishes them."""
+        return self.filter(
+            status=Offer.Status.APPROVED, expires_on__gte=day or timezone.localdate()
+        )
+
+    def open(self, day=None):
+        """Return the approved offers still open on ``day`` of public companies."""
+        return self.published(day).filter(company__in=Company.objects.public())
+
+
+class Offer(models.Model):
+    """An internship, work-study or job offer a member company publishes (moderated)."""
+
+    class Kind(models.TextChoices):
+        INTERNSHIP = "internship", _("internship")
+        WORK_STUDY = "work_study", _("work-study")
+        JOB = "job", _("job")
+
+    class Remote(models.TextChoices):
+        NO = "no", _("on site")
+        PARTLY = "partly", _("partly remote")
+        FULLY = "fully", _("fully remote")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        APPROVED = "approved", _("published")
+        REJECTED = "rejected", _("rejected")
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="offers", verbose_name=_("company")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description_fr = models.TextField(_("description (French)"))
+    description_en = models.TextField(_("description (English)"), blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    start_date = models.DateField(_("start date"))
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True, help_text=_("Empty for a permanent job.")
+    )
+    place = models.CharField(_("place"), max_length=100)
+    remote = models.CharField(
+        _("remote work"), max_length=8, choices=Remote.choices, default=Remote.NO
+    )
+    monthly_stipend = models.DecimalField(
+        _("monthly stipend (€)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[validate_not_negative],
+        help_text=_("For an internship."),
+    )
+    expires_on = models.DateField(_("open until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.TextField(_("reason for rejection"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    def __str__(self):
+        return f"{self.title} · {self.company}"
+
+    def get_absolute_url(self):
+        return reverse("members:offer-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.kind == Offer.Kind.INTERNSHIP and self.monthly_stipend is None:
+            errors["monthly_stipend"] = _("Give the monthly stipend of the internship (0 if none).")
+        if self.kind != Offer.Kind.JOB and not self.duration_months:
+            errors["duration_months"] = _("Give the duration of an internship or a work-study.")
+        if (
+            self.start_date
+            and self.expires_on
+            and self.expires_on > self.start_date + timedelta(days=365)
+        ):
+            errors["expires_on"] = _("An offer stays open for a year at most after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def description(self):
+        if get_language() == "en":
+            return self.description_en or self.description_fr
+        return self.description_fr or self.description_en

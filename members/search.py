@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.db import connections
-from django.db.models import Case, CharField, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Case, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -151,7 +151,6 @@ def word_similarity(a, b):
 def register_sqlite_functions(connection):
     """Give a SQLite connection the functions PostgreSQL has (see ``members.signals``)."""
     raw = connection.connection
-    raw.create_function("cite_fold", 1, fold, deterministic=True)
     raw.create_function("similarity", 2, similarity, deterministic=True)
     raw.create_function("word_similarity", 2, word_similarity, deterministic=True)
 
@@ -168,10 +167,6 @@ def _tsquery(prefixes, weight=""):
     return " & ".join(f"{prefix}:*{weight}" for prefix in prefixes)
 
 
-def _fold(expression):
-    return Func(expression, function="cite_fold", output_field=CharField())
-
-
 def _postgres_conditions(query):
     """Return (fuzzy name, any match, name match, sector match, text rank) on PostgreSQL."""
     from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -185,7 +180,7 @@ def _postgres_conditions(query):
         search_name__trigram_word_similar=query.text
     )
     if not query.prefixes:
-        return fuzzy, Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[]), Value(0.0)
+        return fuzzy, None, None, None, None
     return (
         fuzzy,
         Q(search_vector=matches()),
@@ -210,7 +205,7 @@ def _sqlite_conditions(query):
         search_word_similarity__gte=NAME_WORD_SIMILARITY
     )
     if not query.prefixes:
-        return fuzzy, Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[]), Value(0.0)
+        return fuzzy, None, None, None, None
     rank = RawSQL(
         "SELECT -bm25(members_company_fts, 10.0, 4.0, 2.0, 1.0) FROM members_company_fts "
         "WHERE members_company_fts MATCH %s AND rowid = members_company.id",
@@ -234,8 +229,6 @@ def search(queryset, raw_query):
         Value(query.text), F("search_name"), function="word_similarity", output_field=FloatField()
     )
     queryset = queryset.alias(
-        search_name=_fold(F("trade_name")),
-        search_legal_name=_fold(F("legal_name")),
         search_similarity=Func(
             F("search_name"), Value(query.text), function="similarity", output_field=FloatField()
         ),
@@ -246,21 +239,36 @@ def search(queryset, raw_query):
     else:
         conditions = _sqlite_conditions(query)
     fuzzy, any_match, name_match, sector_match, text_rank = conditions
+    exact = Case(When(search_name=query.text, then=Value(1)), default=Value(0))
+    if any_match is None:
+        # Only stop words: nothing for full-text search; a name may still be close.
+        return (
+            queryset.filter(fuzzy)
+            .annotate(
+                search_exact=exact,
+                search_tier=Value(3),
+                search_rank=word_similarity_to_name,
+            )
+            .order_by("-search_exact", "-search_rank", "trade_name", "pk")
+        )
+    # A result that no full-text term matched was found by its name's trigrams: a typo in
+    # the name. Saying so from the cheap full-text test spares computing trigram
+    # similarities for the thousands of rows a broad word matches.
     return (
         queryset.filter(any_match | fuzzy)
         .annotate(
-            search_exact=Case(
-                When(Q(search_name=query.text) | Q(search_legal_name=query.text), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
+            search_exact=exact,
             search_tier=Case(
-                When(name_match | fuzzy, then=Value(3)),
+                When(name_match | ~any_match, then=Value(3)),
                 When(sector_match, then=Value(2)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
-            search_rank=text_rank + word_similarity_to_name,
+            search_rank=Case(
+                When(any_match, then=text_rank),
+                default=word_similarity_to_name,
+                output_field=FloatField(),
+            ),
         )
         .order_by("-search_exact", "-search_tier", "-search_rank", "trade_name", "pk")
     )
@@ -269,15 +277,22 @@ def search(queryset, raw_query):
 # --- Keeping the index in sync -----------------------------------------------------------
 
 POSTGRES_INDEX_SQL = """
-UPDATE members_company AS c SET search_vector =
-    setweight(to_tsvector('cite_french', c.trade_name || ' ' || c.legal_name), 'A')
-    || setweight(to_tsvector('cite_french', coalesce((
-        SELECT string_agg(s.name || ' ' || s.name_en, ' ')
-        FROM members_company_sectors AS cs JOIN members_sector AS s ON s.id = cs.sector_id
-        WHERE cs.company_id = c.id), '')), 'B')
-    || setweight(to_tsvector('cite_french', c.city), 'C')
-    || setweight(to_tsvector('cite_french', c.description_fr || ' ' || c.description_en), 'D')
-WHERE c.id = ANY(%s)
+UPDATE members_company AS c SET
+    search_name = cite_fold(c.trade_name),
+    search_vector =
+        setweight(to_tsvector('cite_french', c.trade_name || ' ' || c.legal_name), 'A')
+        || setweight(to_tsvector('cite_french', coalesce(s.names, '')), 'B')
+        || setweight(to_tsvector('cite_french', c.city), 'C')
+        || setweight(to_tsvector('cite_french', c.description_fr || ' ' || c.description_en), 'D')
+FROM (
+    SELECT c2.id, string_agg(sector.name || ' ' || sector.name_en, ' ') AS names
+    FROM members_company AS c2
+    LEFT JOIN members_company_sectors AS cs ON cs.company_id = c2.id
+    LEFT JOIN members_sector AS sector ON sector.id = cs.sector_id
+    WHERE c2.id = ANY(%s)
+    GROUP BY c2.id
+) AS s
+WHERE c.id = s.id
 """
 CHUNK = 5000
 
@@ -322,7 +337,7 @@ def _index_sqlite_chunk(cursor, ids, using):
         "company_id", "sector__name", "sector__name_en"
     ):
         sectors.setdefault(company_id, []).append(f"{name} {name_en}")
-    companies = (
+    companies = list(
         Company.objects.using(using)
         .filter(pk__in=ids)
         .values_list("pk", "trade_name", "legal_name", "city", "description_fr", "description_en")
@@ -342,4 +357,8 @@ def _index_sqlite_chunk(cursor, ids, using):
         "INSERT INTO members_company_fts (rowid, name, sectors, city, description) "
         "VALUES (%s, %s, %s, %s, %s)",
         rows,
+    )
+    cursor.executemany(
+        "UPDATE members_company SET search_name = %s WHERE id = %s",
+        [(fold(trade_name), pk) for pk, trade_name, *_rest in companies],
     )

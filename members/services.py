@@ -18,6 +18,7 @@ from .models import (
     Application,
     Company,
     Invitation,
+    Offer,
     ProfileRevision,
     Representative,
     Sector,
@@ -292,6 +293,75 @@ def _notify_submitter(revision, template):
         return
     context = {"revision": revision, "company": revision.company, "user": user}
     subject = _("Your change to %(company)s") % {"company": revision.company}
+    transaction.on_commit(lambda: _send(template, context, to=[user.email], subject=subject))
+
+
+# --- Offers ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_save(*, offer, user):
+    """Save a representative's new or edited offer.
+
+    With moderation on, the offer waits for review and is not public meanwhile (an edit
+    of a published offer takes it offline until staff approve it again); with it off,
+    the offer is published at once.
+    """
+    if offer.pk is None:
+        offer.created_by = user
+    moderated = settings.CITE_MODERATE_PROFILES
+    offer.status = Offer.Status.PENDING if moderated else Offer.Status.APPROVED
+    offer.reason = ""
+    offer.reviewed_by = None
+    offer.reviewed_at = None
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+def _pending_offer(offer):
+    offer = Offer.objects.select_for_update().select_related("company").get(pk=offer.pk)
+    if offer.status != Offer.Status.PENDING:
+        raise ModerationError(_("This offer was already reviewed."))
+    return offer
+
+
+@transaction.atomic
+def offer_approve(*, offer, reviewer):
+    """Publish a pending offer and tell the representative who created it."""
+    offer = _pending_offer(offer)
+    offer.status = Offer.Status.APPROVED
+    offer.reason = ""
+    offer.reviewed_by = reviewer
+    offer.reviewed_at = timezone.now()
+    offer.full_clean()
+    offer.save()
+    _notify_offer_creator(offer, "members/email/offer_approved")
+    return offer
+
+
+@transaction.atomic
+def offer_reject(*, offer, reviewer, reason):
+    """Reject a pending offer with a reason, emailed to the representative who created it."""
+    if not reason.strip():
+        raise ModerationError(_("Say why the offer is rejected: the representative is told."))
+    offer = _pending_offer(offer)
+    offer.status = Offer.Status.REJECTED
+    offer.reason = reason.strip()
+    offer.reviewed_by = reviewer
+    offer.reviewed_at = timezone.now()
+    offer.full_clean()
+    offer.save()
+    _notify_offer_creator(offer, "members/email/offer_rejected")
+    return offer
+
+
+def _notify_offer_creator(offer, template):
+    user = offer.created_by
+    if user is None or not user.email:
+        return
+    context = {"offer": offer, "company": offer.company, "user": user}
+    subject = _("Your offer “%(title)s”") % {"title": offer.title}
     transaction.on_commit(lambda: _send(template, context, to=[user.email], subject=subject))
 
 

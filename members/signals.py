@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from . import search
 from .caching import bump_public_version
-from .models import Company, Contact, Sector
+from .models import Company, Contact, Offer, Sector
 
 
 @receiver(connection_created)
@@ -68,5 +68,6 @@ def sector_deleted(sender, instance, using, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Contact)
-def contact_changed(sender, using, **kwargs):
+@receiver([post_save, post_delete], sender=Offer)
+def public_detail_changed(sender, using, **kwargs):
     bump_public_version(using=using)

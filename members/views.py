@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 
 from . import services
 from .caching import cache_public_response
-from .filters import CompanyFilter
+from .filters import CompanyFilter, OfferFilter
 from .forms import ApplicationForm
-from .models import Company, Sector
+from .models import Company, Offer, Sector
 from .thumbnails import thumbnail_url
 
 PAGE_SIZE = 20
@@ -22,15 +22,21 @@ class BadPage(Exception):
 
 
 def _filterset(params):
-    return CompanyFilter(params, queryset=Company.objects.public())
+    return CompanyFilter(params, queryset=Company.objects.public().with_listing_data())
 
 
-def _page(filterset, params):
-    """Return the requested page of the filtered companies (BadPage or Http404 if none)."""
+def _offer_filterset(params):
+    """Filter the open offers, the newest first."""
+    offers = Offer.objects.open().select_related("company").order_by("-created_at", "-pk")
+    return OfferFilter(params, queryset=offers)
+
+
+def _page(queryset, params):
+    """Return the requested page of ``queryset`` (BadPage or Http404 if there is none)."""
     raw = params.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
         raise BadPage(_("The page must be a whole number from 1."))
-    paginator = Paginator(filterset.qs.with_listing_data(), PAGE_SIZE)
+    paginator = Paginator(queryset, PAGE_SIZE)
     try:
         return paginator.page(int(raw))
     except InvalidPage as exc:
@@ -69,7 +75,8 @@ def company_list(request):
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:
-        page = _page(filterset, request.GET)
+        # The annotation tells each card whether the company is hiring, in the same query.
+        page = _page(filterset.qs, request.GET)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     context.update(page_obj=page, companies=page.object_list, facets=_sector_facets(request.GET))
@@ -80,11 +87,37 @@ def company_list(request):
 def company_detail(request, slug):
     company = get_object_or_404(Company.objects.public().prefetch_related("sectors"), slug=slug)
     contacts = company.contacts.public()
+    offers = company.offers.open().order_by("start_date", "pk")
     return render(
         request,
         "members/company_detail.html",
-        {"company": company, "contacts": contacts},
+        {"company": company, "contacts": contacts, "offers": offers},
     )
+
+
+def _offer_places():
+    """Return the places of the open offers, suggested by the town field."""
+    return list(Offer.objects.open().order_by("place").values_list("place", flat=True).distinct())
+
+
+@cache_public_response
+def offer_list(request):
+    filterset = _offer_filterset(request.GET)
+    context = {"filterset": filterset, "places": _offer_places(), "page_obj": None}
+    if not filterset.is_valid():
+        return render(request, "members/offer_list.html", context, status=400)
+    try:
+        page = _page(filterset.qs, request.GET)
+    except BadPage as exc:
+        raise Http404(str(exc)) from exc
+    context.update(page_obj=page, offers=page.object_list)
+    return render(request, "members/offer_list.html", context)
+
+
+@cache_public_response
+def offer_detail(request, pk):
+    offer = get_object_or_404(Offer.objects.open().select_related("company"), pk=pk)
+    return render(request, "members/offer_detail.html", {"offer": offer})
 
 
 def _client_address(request):
@@ -138,13 +171,16 @@ def _page_url(request, number):
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-@cache_public_response
-def api_company_list(request):
-    filterset = _filterset(request.GET)
+def _api_list(request, filterset, summarize):
+    """Answer a list API call: a page of the filtered results, each through ``summarize``.
+
+    The shape is ``{"count", "next", "previous", "results"}``; bad parameters get a 400
+    and a page past the end a 404, both as ``{"errors": {field: [messages]}}``.
+    """
     if not filterset.is_valid():
         return JsonResponse({"errors": _errors(filterset.errors.get_json_data())}, status=400)
     try:
-        page = _page(filterset, request.GET)
+        page = _page(filterset.qs, request.GET)
     except BadPage as exc:
         return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
     except Http404 as exc:
@@ -156,10 +192,37 @@ def api_company_list(request):
             "previous": (
                 _page_url(request, page.previous_page_number()) if page.has_previous() else None
             ),
-            "results": [_company_summary(company) for company in page.object_list],
+            "results": [summarize(item) for item in page.object_list],
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@cache_public_response
+def api_company_list(request):
+    return _api_list(request, _filterset(request.GET), _company_summary)
+
+
+def _offer_summary(offer):
+    return {
+        "title": offer.title,
+        "id": offer.pk,
+        "url": offer.get_absolute_url(),
+        "kind": offer.kind,
+        "company": offer.company.slug,
+        "company_name": offer.company.display_name,
+        "city": offer.place,
+        "start_date": offer.start_date.isoformat(),
+        "duration_months": offer.duration_months,
+        "remote": offer.remote,
+        "monthly_stipend": None if offer.monthly_stipend is None else str(offer.monthly_stipend),
+        "expires_on": offer.expires_on.isoformat(),
+    }
+
+
+@cache_public_response
+def api_offer_list(request):
+    return _api_list(request, _offer_filterset(request.GET), _offer_summary)
 
 
 @cache_public_response

@@ -145,6 +145,9 @@ LOGOUT_REDIRECT_URL = "home"
 # imports nothing (the admin only offers to confirm a clean dry run).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Importing needs the model's "add" permission and exporting its "view" permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # django-axes: lock an account+address pair after repeated failures.
 AXES_FAILURE_LIMIT = 5
@@ -211,5 +214,12 @@ CITE_VAT_EXEMPTION_MENTION = env(
 CITE_INCUBATION_MAX_MONTHS = int(env("CITE_INCUBATION_MAX_MONTHS", "48"))
 # Show list rents on the public /offices/ page.
 CITE_SHOW_OFFICE_RENTS = env_bool("CITE_SHOW_OFFICE_RENTS", False)
+# Internships (French rules): a stipend is due beyond 308 hours (two months at 7 hours a
+# day), at no less than this hourly amount; at most 924 hours (six months) a school year.
+CITE_MIN_HOURLY_STIPEND = env("CITE_MIN_HOURLY_STIPEND", "4.35")
+CITE_INTERNSHIP_STIPEND_HOURS = 308
+CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
+# Students who left or graduated this many years ago are anonymised by purge_students.
+CITE_STUDENT_RETENTION_YEARS = int(env("CITE_STUDENT_RETENTION_YEARS", "3"))
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = int(env("CITE_APPLICATIONS_PER_HOUR", "5"))

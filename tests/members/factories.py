@@ -1,6 +1,8 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from faker import Faker
 from stdnum import luhn
@@ -90,3 +92,21 @@ class MembershipPlanFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Plan {n}")
     organisation_kind = "small"
     annual_fee = Decimal("300.00")
+
+
+class OfferFactory(DjangoModelFactory):
+    """A published internship starting in a month, open until it starts."""
+
+    class Meta:
+        model = "members.Offer"
+
+    company = factory.SubFactory(CompanyFactory)
+    title = factory.Sequence(lambda n: f"Stage {n}")
+    description_fr = factory.LazyFunction(lambda: fake.paragraph())
+    kind = "internship"
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    duration_months = 6
+    place = "Perpignan"
+    monthly_stipend = Decimal("650.00")
+    expires_on = factory.LazyAttribute(lambda o: o.start_date)
+    status = "approved"

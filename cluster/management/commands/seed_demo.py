@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cluster import demo as cluster_demo
 from members import demo as members_demo
 from startups import demo as startups_demo
 
@@ -41,12 +42,18 @@ class Command(BaseCommand):
             added = members_demo.seed_cluster()
             members_demo.seed_dues()
             startups_demo.seed_incubator()
+            school = cluster_demo.seed_school()
             if added:
                 self.stdout.write(
                     _("Demo cluster loaded: %(count)d companies added.") % {"count": added}
                 )
             else:
                 self.stdout.write(_("Demo cluster already loaded: nothing added."))
+            if school["students"]:
+                self.stdout.write(
+                    _("Demo school loaded: %(students)d students and %(placements)d placements.")
+                    % school
+                )
         if staff:
             self.ensure_demo_staff()
 

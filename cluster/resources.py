@@ -1,0 +1,151 @@
+"""The school's students as a spreadsheet, for the admin's import (all or nothing) and export."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from members.resources import is_blank, neutralise_formula, restore_formula_escape
+
+from . import services
+from .models import Programme, Student
+
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "programme",
+    "cohort_year",
+    "status",
+    "consent_share_with_companies",
+    "consent_news",
+)
+
+
+class ProgrammeWidget(widgets.ForeignKeyWidget):
+    """A school programme given by its title (any case) or its id. An unknown one is an error."""
+
+    def __init__(self):
+        super().__init__(Programme, field="title")
+        self.known = None  # filled once an import, by StudentResource.before_import
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if self.known is None:
+            self.known = list(Programme.objects.all())
+        text = str(value).strip()
+        for programme in self.known:
+            if programme.title.casefold() == text.casefold() or str(programme.pk) == text:
+                return programme
+        raise ValueError(
+            _("Unknown programme “%(programme)s”. Known programmes: %(known)s.")
+            % {
+                "programme": text,
+                "known": ", ".join(programme.title for programme in self.known) or "—",
+            }
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.title if value else ""
+
+
+class YesNoWidget(widgets.BooleanWidget):
+    """A yes/no cell: 1/0, true/false, yes/no or oui/non. Anything else is an error."""
+
+    TRUE_TEXTS = {"1", "true", "yes", "oui", "y", "o"}
+    FALSE_TEXTS = {"0", "false", "no", "non", "n"}
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().casefold()
+        if text in self.TRUE_TEXTS:
+            return True
+        if text in self.FALSE_TEXTS:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no (1 or 0).") % {"value": value})
+
+
+class StudentResource(resources.ModelResource):
+    """The students as a spreadsheet: one row a student.
+
+    Rows are matched to existing students by email (in any case), so that importing the
+    same file again updates them instead of adding them twice; a row without an email is
+    always a new student. An empty cell never erases what the register holds.
+    """
+
+    programme = fields.Field(
+        attribute="programme", column_name="programme", widget=ProgrammeWidget()
+    )
+    consent_share_with_companies = fields.Field(
+        attribute="consent_share_with_companies",
+        column_name="consent_share_with_companies",
+        widget=YesNoWidget(),
+    )
+    consent_news = fields.Field(
+        attribute="consent_news", column_name="consent_news", widget=YesNoWidget()
+    )
+
+    class Meta:
+        model = Student
+        fields = COLUMNS
+        import_order = COLUMNS
+        export_order = COLUMNS
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True
+
+    def column_for(self, key):
+        """Return the column that a model's error key (a field name) is about."""
+        if key == NON_FIELD_ERRORS:
+            return "-"
+        for field in self.get_import_fields():
+            if field.attribute == key:
+                return field.column_name
+        return key
+
+    def before_import(self, dataset, **kwargs):
+        self._emails_seen = {}  # email -> the file's row that first had it
+        self.fields["programme"].widget.known = list(Programme.objects.all())
+        headers = set(dataset.headers or [])
+        if "email" not in headers and not {"first_name", "last_name"} <= headers:
+            raise ValueError(
+                _("The file needs an “email” column, or “first_name” and “last_name”.")
+            )
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            value = restore_formula_escape(value)
+            row[key] = value.strip() if isinstance(value, str) else value
+
+    def get_instance(self, instance_loader, row):
+        """Find the student by email; refuse an email that an earlier row already had."""
+        email = (row.get("email") or "").strip()
+        if not email:
+            return None
+        key = email.casefold()
+        if key in self._emails_seen:
+            raise ValidationError(
+                {
+                    "email": _("An earlier row of the file (“%(name)s”) has this email.")
+                    % {"name": self._emails_seen[key]}
+                }
+            )
+        self._emails_seen[key] = (
+            " ".join(part for part in (row.get("first_name"), row.get("last_name")) if part)
+            or email
+        )
+        return Student.objects.filter(email__iexact=email).first()
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if is_blank(row.get(field.column_name)):
+            return  # An empty cell never erases a value: the default or the register's.
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        services.student_date_status(instance)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
