@@ -218,9 +218,10 @@ def _sqlite_conditions(query):
 def search(queryset, raw_query):
     """Filter ``queryset`` to the companies matching the query, ranked.
 
-    The result is ordered: the exact name first, then matches in the name (or a name with
-    a typo), then in the sectors, then elsewhere (city, descriptions); within each tier by
-    relevance, then by name. It is annotated with ``search_tier`` and ``search_rank``.
+    The result is ordered: the exact name first, then matches in the name, then in the
+    sectors, then elsewhere (city, descriptions); within each tier by relevance, then by
+    name. When full-text search finds nothing, names with a typo are looked for instead.
+    It is annotated with ``search_tier`` and ``search_rank``.
     """
     query = parse_query(raw_query)
     if not query:
@@ -240,8 +241,10 @@ def search(queryset, raw_query):
         conditions = _sqlite_conditions(query)
     fuzzy, any_match, name_match, sector_match, text_rank = conditions
     exact = Case(When(search_name=query.text, then=Value(1)), default=Value(0))
-    if any_match is None:
-        # Only stop words: nothing for full-text search; a name may still be close.
+    if any_match is None or not queryset.filter(any_match).exists():
+        # Full-text search finds nothing (or the query is only stop words): the visitor
+        # probably mistyped a name, so look for names whose trigrams are close. Trying
+        # trigrams only then keeps broad words (thousands of matches) fast.
         return (
             queryset.filter(fuzzy)
             .annotate(
@@ -251,24 +254,17 @@ def search(queryset, raw_query):
             )
             .order_by("-search_exact", "-search_rank", "trade_name", "pk")
         )
-    # A result that no full-text term matched was found by its name's trigrams: a typo in
-    # the name. Saying so from the cheap full-text test spares computing trigram
-    # similarities for the thousands of rows a broad word matches.
     return (
-        queryset.filter(any_match | fuzzy)
+        queryset.filter(any_match)
         .annotate(
             search_exact=exact,
             search_tier=Case(
-                When(name_match | ~any_match, then=Value(3)),
+                When(name_match, then=Value(3)),
                 When(sector_match, then=Value(2)),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
-            search_rank=Case(
-                When(any_match, then=text_rank),
-                default=word_similarity_to_name,
-                output_field=FloatField(),
-            ),
+            search_rank=text_rank,
         )
         .order_by("-search_exact", "-search_tier", "-search_rank", "trade_name", "pk")
     )
