@@ -399,7 +399,26 @@ class Invitation(models.Model):
         return f"{self.email} → {self.company}"
 
 
-class ProfileRevision(models.Model):
+class Reviewed(models.Model):
+    """What staff record when they review something submitted to them (a profile change,
+    an offer, an application): who, when and, for a rejection, why."""
+
+    reason = models.TextField(_("reason for rejection"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProfileRevision(Reviewed):
     """A representative's change to a company's public profile, awaiting staff review.
 
     ``changes`` maps each changed field to its new value (sectors as a list of slugs, the
@@ -428,16 +447,6 @@ class ProfileRevision(models.Model):
         verbose_name=_("submitted by"),
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    reason = models.TextField(_("reason for rejection"), blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -756,7 +765,7 @@ class Payment(models.Model):
         return f"{self.invoice} · {self.amount} € · {self.date}"
 
 
-class Application(models.Model):
+class Application(Reviewed):
     """A request to join the cluster, made on /join/ and reviewed by staff."""
 
     class Status(models.TextChoices):
@@ -783,7 +792,6 @@ class Application(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    reason = models.TextField(_("reason for rejection"), blank=True)
     company = models.ForeignKey(
         Company,
         on_delete=models.SET_NULL,
@@ -793,15 +801,6 @@ class Application(models.Model):
         verbose_name=_("company"),
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -871,7 +870,7 @@ class OfferQuerySet(models.QuerySet):
         return self.published(day).filter(company__in=Company.objects.public())
 
 
-class Offer(models.Model):
+class Offer(Reviewed):
     """An internship, work-study or job offer a member company publishes (moderated)."""
 
     class Kind(models.TextChoices):
@@ -916,7 +915,6 @@ class Offer(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    reason = models.TextField(_("reason for rejection"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -926,15 +924,6 @@ class Offer(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
     history = HistoricalRecords()
 
