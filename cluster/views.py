@@ -1,6 +1,7 @@
 import csv
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db import DatabaseError, connection
@@ -9,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from members.models import Company, Sector
@@ -86,6 +88,8 @@ def staff_dashboard(request):
         request,
         "cluster/dashboard.html",
         {
+            **admin.site.each_context(request),
+            "title": _("Dashboard"),
             "year": year,
             "years": dashboard.available_years(),
             "figures": dashboard.dashboard(year),

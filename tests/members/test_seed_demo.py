@@ -231,3 +231,14 @@ def delete_dues():
     Payment.objects.all().delete()
     Invoice.objects.all().delete()
     Membership.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_seed_publishes_a_few_open_offers_once():
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    from members.models import Offer
+
+    open_offers = Offer.objects.open()
+    assert open_offers.count() == Offer.objects.count() == 6
+    assert open_offers.filter(company__slug="vroom").count() == 2

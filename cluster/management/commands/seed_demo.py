@@ -41,6 +41,7 @@ class Command(BaseCommand):
         else:
             added = members_demo.seed_cluster()
             members_demo.seed_dues()
+            members_demo.seed_offers()
             startups_demo.seed_incubator()
             school = cluster_demo.seed_school()
             if added:
