@@ -75,7 +75,6 @@ def company_list(request):
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:
-        # The annotation tells each card whether the company is hiring, in the same query.
         page = _page(filterset.qs, request.GET)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
