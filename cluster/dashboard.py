@@ -21,7 +21,7 @@ from startups import occupancy
 from startups.models import Incubation, KpiSnapshot
 from startups.models import Programme as IncubationProgramme
 
-from .models import Placement, Programme, Student
+from .models import Placement, Programme, Student, school_year
 
 ZERO = Decimal("0.00")
 
@@ -51,13 +51,12 @@ def percent(part, whole):
 
 def year_bounds(year):
     """Return the membership year starting in ``year`` (see CITE_MEMBERSHIP_YEAR_START_MONTH)."""
-    month = settings.CITE_MEMBERSHIP_YEAR_START_MONTH
-    return date(year, month, 1), date(year + 1, month, 1)
+    return dues.membership_year(date(year, settings.CITE_MEMBERSHIP_YEAR_START_MONTH, 1))
 
 
 def school_year_bounds(year):
     """Return the school year starting in September of ``year``."""
-    return date(year, 9, 1), date(year + 1, 9, 1)
+    return school_year(date(year, 9, 1))
 
 
 def available_years():

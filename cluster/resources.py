@@ -1,10 +1,10 @@
 """The school's students as a spreadsheet, for the admin's import (all or nothing) and export."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
-from members.resources import is_blank, neutralise_formula, restore_formula_escape
+from members.resources import SpreadsheetResource, is_blank
 
 from . import services
 from .models import Programme, Student
@@ -68,13 +68,15 @@ class YesNoWidget(widgets.BooleanWidget):
         raise ValueError(_("“%(value)s” is not yes or no (1 or 0).") % {"value": value})
 
 
-class StudentResource(resources.ModelResource):
+class StudentResource(SpreadsheetResource):
     """The students as a spreadsheet: one row a student.
 
     Rows are matched to existing students by email (in any case), so that importing the
     same file again updates them instead of adding them twice; a row without an email is
     always a new student. An empty cell never erases what the register holds.
     """
+
+    keep_on_blank = True
 
     programme = fields.Field(
         attribute="programme", column_name="programme", widget=ProgrammeWidget()
@@ -97,15 +99,6 @@ class StudentResource(resources.ModelResource):
         skip_unchanged = False
         use_transactions = True
 
-    def column_for(self, key):
-        """Return the column that a model's error key (a field name) is about."""
-        if key == NON_FIELD_ERRORS:
-            return "-"
-        for field in self.get_import_fields():
-            if field.attribute == key:
-                return field.column_name
-        return key
-
     def before_import(self, dataset, **kwargs):
         self._emails_seen = {}  # email -> the file's row that first had it
         self.fields["programme"].widget.known = list(Programme.objects.all())
@@ -114,11 +107,6 @@ class StudentResource(resources.ModelResource):
             raise ValueError(
                 _("The file needs an “email” column, or “first_name” and “last_name”.")
             )
-
-    def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            value = restore_formula_escape(value)
-            row[key] = value.strip() if isinstance(value, str) else value
 
     def get_instance(self, instance_loader, row):
         """Find the student by email; refuse an email that an earlier row already had."""
@@ -139,13 +127,5 @@ class StudentResource(resources.ModelResource):
         )
         return Student.objects.filter(email__iexact=email).first()
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if is_blank(row.get(field.column_name)):
-            return  # An empty cell never erases a value: the default or the register's.
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
-
     def before_save_instance(self, instance, row, **kwargs):
         services.student_date_status(instance)
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))

@@ -32,6 +32,10 @@ def _company(request, slug, *, admin=False):
     return get_object_or_404(Company.objects.editable_by(request.user), slug=slug)
 
 
+def _is_admin(company, user):
+    return company.representatives.filter(user=user, role=Representative.Role.ADMIN).exists()
+
+
 @login_required
 def my_companies(request):
     representations = (
@@ -81,9 +85,7 @@ def my_profile(request, slug):
             "latest_revision": latest,
             "pending_logo": pending.get("logo") if pending.get("logo") != company.logo.name else "",
             "moderated": settings.CITE_MODERATE_PROFILES,
-            "is_admin": company.representatives.filter(
-                user=request.user, role=Representative.Role.ADMIN
-            ).exists(),
+            "is_admin": _is_admin(company, request.user),
         },
     )
 
@@ -283,9 +285,7 @@ def my_membership(request, slug):
             "memberships": company.memberships.select_related("plan"),
             "invoices": invoices,
             "balance": balance,
-            "is_admin": company.representatives.filter(
-                user=request.user, role=Representative.Role.ADMIN
-            ).exists(),
+            "is_admin": _is_admin(company, request.user),
         },
     )
 

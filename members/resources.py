@@ -67,13 +67,45 @@ class SectorsWidget(widgets.ManyToManyWidget):
         return self.separator.join(sector.slug for sector in value.all())
 
 
-class CompanyResource(resources.ModelResource):
+class SpreadsheetResource(resources.ModelResource):
+    """A resource whose files go through spreadsheets: cells that a spreadsheet would run
+    as formulas are neutralised on export and restored on import, values are trimmed, and
+    errors name the column. With ``keep_on_blank``, an empty cell never erases a value."""
+
+    keep_on_blank = False
+
+    def column_for(self, key):
+        """Return the column that a model's error key (a field name) is about."""
+        if key == NON_FIELD_ERRORS:
+            return "-"
+        for field in self.get_import_fields():
+            if field.attribute == key:
+                return field.column_name
+        return key
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in row.items():
+            value = restore_formula_escape(value)
+            row[key] = value.strip() if isinstance(value, str) else value
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if self.keep_on_blank and is_blank(row.get(field.column_name)):
+            return  # An empty cell never erases a value: the default or the register's.
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
+
+
+class CompanyResource(SpreadsheetResource):
     """The register as a spreadsheet: one row a company.
 
     Rows are matched to existing companies by SIRET, or by name when there is no SIRET,
     so that importing the same file twice never duplicates a company. An empty cell
     never erases what the register already holds.
     """
+
+    keep_on_blank = True
 
     name = fields.Field(attribute="trade_name", column_name="name")
     sectors = fields.Field(attribute="sectors", column_name="sectors", widget=SectorsWidget())
@@ -108,26 +140,12 @@ class CompanyResource(resources.ModelResource):
         skip_unchanged = False
         use_transactions = True
 
-    # What a column is called in messages, for the error keys the model uses.
-    def column_for(self, key):
-        if key == NON_FIELD_ERRORS:
-            return "-"
-        for field in self.get_import_fields():
-            if field.attribute == key:
-                return field.column_name
-        return key
-
     def before_import(self, dataset, **kwargs):
         self._reserved_slugs = set()
         self._sirets_seen = {}  # SIRET -> the name on the row that first had it
         missing = "name" not in (dataset.headers or [])
         if missing:
             raise ValidationError(_("The file has no “name” column."))
-
-    def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            value = restore_formula_escape(value)
-            row[key] = value.strip() if isinstance(value, str) else value
 
     def get_instance(self, instance_loader, row):
         """Find the company by SIRET, or by name among the companies without one."""
@@ -166,11 +184,6 @@ class CompanyResource(resources.ModelResource):
     def init_instance(self, row=None):
         return Company(published=True)
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if is_blank(row.get(field.column_name)):
-            return  # An empty cell never erases a value: the default or the register's.
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
-
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         try:
@@ -204,22 +217,16 @@ class CompanyResource(resources.ModelResource):
             raise ValidationError(errors)
         super().validate_instance(instance, import_validation_errors, validate_unique)
 
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
 
-
-class SectorResource(resources.ModelResource):
+class SectorResource(SpreadsheetResource):
     class Meta:
         model = Sector
         fields = ("slug", "name", "name_en")
         import_id_fields = ("slug",)
         clean_model_instances = True
 
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
 
-
-class ContactResource(resources.ModelResource):
+class ContactResource(SpreadsheetResource):
     company = fields.Field(
         attribute="company",
         column_name="company",
@@ -241,13 +248,6 @@ class ContactResource(resources.ModelResource):
         export_order = fields
         clean_model_instances = True
         use_transactions = True
-
-    def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            row[key] = restore_formula_escape(value)
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
 
 
 def row_errors(resource, result, row_numbers=None):
