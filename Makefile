@@ -11,7 +11,7 @@ PY := $(BIN)/python
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Cité needs Python 3.11 or newer, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip setuptools
 
 # The stamps make a second run skip the install unless pyproject.toml changed.
 $(VENV)/.installed: pyproject.toml | $(PY)

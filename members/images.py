@@ -13,6 +13,7 @@ import struct
 import warnings
 from pathlib import PurePosixPath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
@@ -50,6 +51,9 @@ _DECODING_ERRORS = (
     MemoryError,
 )
 
+# What a storage raises when the disk is full, read-only or unreachable (local disk or S3).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
 MESSAGES = {
     "too_large": _("This file is larger than %(limit)s MB. Upload a logo of at most %(limit)s MB."),
     "empty": _("This file is empty. Upload a PNG, JPEG or WebP image."),
@@ -67,7 +71,24 @@ MESSAGES = {
         "This image is damaged or incomplete and cannot be read. "
         "Export it again and upload the new file."
     ),
+    "storage": _(
+        "The logo could not be stored: the server's file storage is full or unavailable. "
+        "Nothing was changed. Try again later, or tell the cluster's staff if it persists."
+    ),
 }
+
+
+def store_logo(storage, name, content):
+    """Save a processed logo and return its stored name.
+
+    Raise ValidationError (code "storage") when the storage fails; the storage leaves no
+    partial file behind (cluster.storage.FileSystemStorage, or S3's all-or-nothing PUT).
+    """
+    try:
+        return storage.save(name, content)
+    except STORAGE_ERRORS as error:
+        logger.error("Cannot store the logo %s: %s", name, error)
+        raise ValidationError({"new_logo": MESSAGES["storage"]}, code="storage") from error
 
 
 def process_logo(uploaded):

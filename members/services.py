@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import dues
+from .images import store_logo
 from .models import (
     Application,
     Company,
@@ -175,7 +176,7 @@ def profile_submit(*, company, user, data, logo=None):
     nothing changed.
     """
     stored_logo = (
-        company.logo.storage.save(f"logos/{company.slug}-{logo.name}", logo) if logo else ""
+        store_logo(company.logo.storage, f"logos/{company.slug}-{logo.name}", logo) if logo else ""
     )
     try:
         with transaction.atomic():

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
+from .images import STORAGE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 SIZES = {"small": 128, "large": 320}  # pixels; shown at half size on high-density screens
@@ -41,7 +43,11 @@ def _make(logo, name, pixels):
     except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError):
         logger.warning("Cannot make a thumbnail of %s", logo.name, exc_info=True)
         return False
-    logo.storage.save(name, ContentFile(buffer.getvalue()))
+    try:
+        logo.storage.save(name, ContentFile(buffer.getvalue()))
+    except STORAGE_ERRORS:
+        logger.error("Cannot store the thumbnail %s", name, exc_info=True)
+        return False
     return True
 
 

@@ -120,7 +120,7 @@ def offer_detail(request, pk):
 
 
 def _client_address(request):
-    # Behind a reverse proxy, configure it to set REMOTE_ADDR (see docs/deploy.md).
+    # Behind a reverse proxy, CITE_TRUSTED_PROXIES makes this the visitor's address.
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
@@ -131,7 +131,8 @@ def join(request):
     if request.method == "POST":
         key = f"join-rate:{_client_address(request)}"
         cache.add(key, 0, 3600)
-        if cache.incr(key) > settings.CITE_APPLICATIONS_PER_HOUR:
+        # With the cache unreachable, incr answers None: let the application through.
+        if (cache.incr(key) or 0) > settings.CITE_APPLICATIONS_PER_HOUR:
             return render(request, "members/join_throttled.html", status=429)
         if form.is_spam:
             return redirect("members:join-thanks")  # say nothing to the robot

@@ -5,7 +5,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import email_config, env, env_bool, env_list
+from .env import (
+    cache_config,
+    email_config,
+    env,
+    env_bool,
+    env_list,
+    media_sources,
+    media_storage_config,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -35,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cluster.middleware.ReverseProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,16 +123,22 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Media on the local disk, or on S3-compatible storage when CITE_S3_BUCKET is set.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_config(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Local memory, or Redis shared by every app server when REDIS_URL is set.
+CACHES = cache_config(env("REDIS_URL"), key_prefix=env("CITE_CACHE_KEY_PREFIX", "cite"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions are read from the cache and written through to the database, so that they
+# survive a cache restart or outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # EMAIL_URL (smtp://user:password@host:587), or the DJANGO_EMAIL_* variables; console
 # by default. See cluster.settings.env.email_config.
@@ -148,6 +163,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the model's "add" permission and exporting its "view" permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+if STORAGES["default"]["BACKEND"] != "cluster.storage.FileSystemStorage":
+    # Several app servers: the import's confirm step may reach another server than the
+    # preview, so the uploaded file waits in the shared media storage, not in /tmp.
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # django-axes: lock an account+address pair after repeated failures.
 AXES_FAILURE_LIMIT = 5
@@ -162,7 +181,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *media_sources(STORAGES["default"])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -184,6 +203,9 @@ LOGGING = {
 }
 
 # Cité's own settings.
+# Addresses of the reverse proxies in front (nginx: 127.0.0.1), whose X-Forwarded-For
+# gives the visitor's address (cluster.middleware.ReverseProxyMiddleware).
+CITE_TRUSTED_PROXIES = env_list("CITE_TRUSTED_PROXIES")
 CITE_CLUSTER_NAME = env("CITE_CLUSTER_NAME", "Pôle Action Média")
 # Representatives' changes to public profiles wait for staff approval.
 CITE_MODERATE_PROFILES = env_bool("CITE_MODERATE_PROFILES", True)

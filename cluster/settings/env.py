@@ -68,3 +68,78 @@ def email_config(url):
             EMAIL_USE_TLS=not implicit_tls and query.get("tls", ["1"])[0] != "0",
         )
     return config
+
+
+def cache_config(redis_url, *, key_prefix="cite"):
+    """Return Django's CACHES for a ``REDIS_URL``, or local memory when it is empty.
+
+    Redis holds only what can be rebuilt (cached pages, thumbnails' existence, sessions
+    that the database also keeps, rate-limit counters), so a Redis outage must not take
+    the site down: errors are logged and ignored, and short timeouts bound the wait.
+    """
+    if not redis_url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+
+
+def media_storage_config(environ=None):
+    """Return the STORAGES entry for media: the local disk, or S3 when a bucket is named.
+
+    ``CITE_S3_BUCKET`` switches to S3-compatible storage (django-storages); the other
+    ``CITE_S3_*`` variables give the endpoint (for a provider other than AWS), region,
+    credentials (or the machine's IAM role when unset), a public domain for the URLs and
+    whether URLs are signed.
+    """
+    environ = os.environ if environ is None else environ
+
+    def get(name, default=None):
+        return environ.get(name) or default
+
+    bucket = get("CITE_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "cluster.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": get("CITE_S3_ENDPOINT_URL"),
+        "region_name": get("CITE_S3_REGION"),
+        "access_key": get("CITE_S3_ACCESS_KEY_ID"),
+        "secret_key": get("CITE_S3_SECRET_ACCESS_KEY"),
+        "custom_domain": get("CITE_S3_CUSTOM_DOMAIN"),
+        "location": get("CITE_S3_PREFIX", ""),
+        # Public logos are served from plain URLs unless the bucket is private.
+        "querystring_auth": get("CITE_S3_SIGNED_URLS", "false").lower() in {"1", "true", "yes"},
+        # Never overwrite: a new upload under an existing name gets a new name, as on disk.
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {key: value for key, value in options.items() if value is not None},
+    }
+
+
+def media_sources(storage):
+    """Return the CSP sources that media URLs point to when they are not this site."""
+    from urllib.parse import urlsplit
+
+    options = storage.get("OPTIONS", {})
+    if "bucket_name" not in options:
+        return []
+    if options.get("custom_domain"):
+        return [f"https://{options['custom_domain']}"]
+    if not options.get("endpoint_url"):
+        return ["https://*.amazonaws.com"]
+    endpoint = urlsplit(options["endpoint_url"])
+    # Path-style (endpoint/bucket/key) or virtual-hosted (bucket.endpoint/key) URLs.
+    return [f"{endpoint.scheme}://{endpoint.netloc}", f"{endpoint.scheme}://*.{endpoint.netloc}"]

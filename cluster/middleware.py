@@ -1,0 +1,43 @@
+"""The visitor's address behind a reverse proxy."""
+
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+
+
+def _is_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+class ReverseProxyMiddleware:
+    """Put the visitor's address in REMOTE_ADDR when a trusted proxy forwarded the request.
+
+    Behind nginx every request comes from 127.0.0.1, so the login lockout (django-axes)
+    and the rate limit of /join/ would count every visitor as one. With the proxies'
+    addresses in CITE_TRUSTED_PROXIES, the last address of X-Forwarded-For that is not a
+    trusted proxy becomes REMOTE_ADDR. The header is only read from a trusted proxy: a
+    visitor cannot choose their address by sending it.
+    """
+
+    def __init__(self, get_response):
+        self.trusted = frozenset(settings.CITE_TRUSTED_PROXIES)
+        if not self.trusted:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("REMOTE_ADDR") in self.trusted:
+            forwarded = [
+                address.strip()
+                for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            ]
+            while forwarded and forwarded[-1] in self.trusted:
+                forwarded.pop()
+            if forwarded and _is_address(forwarded[-1]):
+                request.META["REMOTE_ADDR"] = forwarded[-1]
+        return self.get_response(request)
