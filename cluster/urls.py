@@ -18,5 +18,7 @@ urlpatterns = [
     path("", include("startups.urls")),
 ]
 
+handler500 = "cluster.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -88,7 +88,8 @@ def store_logo(storage, name, content):
         return storage.save(name, content)
     except STORAGE_ERRORS as error:
         logger.error("Cannot store the logo %s: %s", name, error)
-        raise ValidationError({"new_logo": MESSAGES["storage"]}, code="storage") from error
+        refusal = ValidationError(MESSAGES["storage"], code="storage")
+        raise ValidationError({"new_logo": refusal}) from error
 
 
 def process_logo(uploaded):

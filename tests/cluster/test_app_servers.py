@@ -2,6 +2,7 @@
 Redis. What one server changes, the other shows at once; a session opened on one is valid on
 the other; a lost database connection is replaced without restarting anything."""
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -65,28 +66,30 @@ def wait_until_serving(base, process):
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn at {base} exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # serving, with its database down
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn at {base} did not start")
 
 
-@pytest.fixture
-def servers(tmp_path):
-    """Start two gunicorn instances (one worker each) on the test database and Redis."""
+def database_url(port=None):
     database = connection.settings_dict
+    address = f"{database['HOST'] or '127.0.0.1'}:{port or database['PORT'] or 5432}"
+    return f"postgres://{database['USER']}@{address}/{database['NAME']}"
+
+
+@contextlib.contextmanager
+def gunicorns(tmp_path, database_urls):
+    """Start one gunicorn instance (one worker) per database URL, sharing one Redis."""
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("DJANGO_ALLOW")
     }
     environment.update(
         # The test settings, for their password hasher; caches and sessions as in production.
         DJANGO_SETTINGS_MODULE="cluster.settings.test",
-        DATABASE_URL=(
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
         DJANGO_CONN_MAX_AGE="600",
         REDIS_URL=redis_url(REDIS_DB),
         CITE_CACHE_KEY_PREFIX=f"two-servers-{uuid.uuid4().hex}",
@@ -94,18 +97,19 @@ def servers(tmp_path):
         GUNICORN_ACCESS_LOG="",
     )
     processes, bases = [], []
-    for _ in range(2):
-        port = closed_port()
-        process = subprocess.Popen(
-            [GUNICORN, "-c", "gunicorn.conf.py", "cluster.wsgi:application"],
-            cwd=settings.BASE_DIR,
-            env={**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-            stdout=subprocess.DEVNULL,
-            stderr=open(tmp_path / f"gunicorn-{port}.log", "w"),  # noqa: SIM115
-        )
-        processes.append(process)
-        bases.append(f"http://127.0.0.1:{port}")
     try:
+        for url in database_urls:
+            port = closed_port()
+            processes.append(
+                subprocess.Popen(
+                    [GUNICORN, "-c", "gunicorn.conf.py", "cluster.wsgi:application"],
+                    cwd=settings.BASE_DIR,
+                    env={**environment, "DATABASE_URL": url, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                    stdout=subprocess.DEVNULL,
+                    stderr=open(tmp_path / f"gunicorn-{port}.log", "w"),  # noqa: SIM115
+                )
+            )
+            bases.append(f"http://127.0.0.1:{port}")
         for base, process in zip(bases, processes, strict=True):
             wait_until_serving(base, process)
         yield bases
@@ -114,6 +118,12 @@ def servers(tmp_path):
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+
+
+@pytest.fixture
+def servers(tmp_path):
+    with gunicorns(tmp_path, [database_url(), database_url()]) as bases:
+        yield bases
 
 
 def log_in(browser, base, user):
@@ -183,3 +193,19 @@ def test_a_server_replaces_its_lost_database_connections_without_a_restart(serve
     status, _, body = visitor.request(one, "/directory/?q=alaxione&sort=name")
     assert status == 200
     assert re.search(r"Alaxione", body)
+
+
+def test_with_the_database_down_cached_pages_still_show_and_the_rest_answers_503(tmp_path):
+    company = CompanyFactory(trade_name="Vroom", description_fr="Réalité virtuelle.")
+    page = company.get_absolute_url()
+    # Server two's database is unreachable, as during a PostgreSQL restart.
+    with gunicorns(tmp_path, [database_url(), database_url(port=closed_port())]) as (up, down):
+        visitor = Browser()
+        assert visitor.request(up, page)[1]["X-Cache"] == "miss"
+        status, headers, body = visitor.request(down, page)
+        assert (status, headers["X-Cache"]) == (200, "hit")
+        assert "Réalité virtuelle" in body
+        status, headers, body = visitor.request(down, "/directory/?q=vroom")
+        assert (status, headers["Retry-After"]) == (503, "30")
+        assert "Réessayez dans une minute" in body
+        assert visitor.request(down, "/healthz")[0] == 503
