@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
@@ -34,11 +36,16 @@ def _offer_filterset(params):
 def _page(queryset, params):
     """Return the requested page of ``queryset`` (BadPage or Http404 if there is none)."""
     raw = params.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
+    try:
+        # ASCII digits only: isdigit() also accepts "²", which int() refuses.
+        number = int(raw) if raw.isascii() and raw.isdigit() else 0
+    except ValueError:  # over 4,300 digits, more than int() converts: past the last page
+        number = sys.maxsize
+    if number < 1:
         raise BadPage(_("The page must be a whole number from 1."))
     paginator = Paginator(queryset, PAGE_SIZE)
     try:
-        return paginator.page(int(raw))
+        return paginator.page(number)
     except InvalidPage as exc:
         raise Http404(_("There is no page %(page)s.") % {"page": raw}) from exc
 

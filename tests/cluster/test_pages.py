@@ -51,13 +51,6 @@ def test_language_switcher_works_without_javascript(client):
     assert 'lang="fr"' in client.get("/").text
 
 
-def test_language_switcher_never_redirects_off_site(client):
-    for target in ["https://evil.example.com/", "//evil.example.com/", "javascript:alert(1)"]:
-        response = client.get(reverse("switch-language", args=["en"]), {"next": target})
-        assert response.status_code == 302
-        assert response["Location"] == "/"
-
-
 def test_language_switcher_refuses_an_unknown_language(client):
     assert client.get(reverse("switch-language", args=["xx"])).status_code == 404
 

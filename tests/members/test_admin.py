@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Company, Contact, Sector
-from members.resources import neutralise_formula, restore_formula_escape
 
 from .factories import CompanyFactory, ContactFactory, SectorFactory
 
@@ -505,33 +504,6 @@ def export_csv(admin_client):
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def test_export_quotes_cells_that_a_spreadsheet_would_run_as_formulas(admin_client, register):
-    CompanyFactory(
-        trade_name="@Risky",
-        legal_name="\rCarriage SAS",
-        siret=BETA_SIRET,
-        siren=BETA_SIRET[:9],
-        description_fr='=HYPERLINK("https://evil.example","Cliquez")',
-        description_en="-1+2",
-        phone="+33 4 68 00 00 00",
-        street="\tTab street",
-    )
-
-    rows = {row["siret"]: row for row in export_csv(admin_client)}
-
-    risky = rows[BETA_SIRET]
-    assert risky["name"] == "'@Risky"
-    assert risky["legal_name"] == "'\rCarriage SAS"
-    assert risky["description_fr"] == '\'=HYPERLINK("https://evil.example","Cliquez")'
-    assert risky["description_en"] == "'-1+2"
-    assert risky["phone"] == "'+33 4 68 00 00 00"
-    assert risky["street"] == "'\tTab street"
-    harmless = rows[register["acme"].siret]
-    assert harmless["name"] == "Acme Studio"
-    assert harmless["sectors"] == "jeu-video"
-    assert len(rows) == 4
-
-
 def test_export_has_the_register_columns(admin_client, register):
     rows = export_csv(admin_client)
 
@@ -557,40 +529,6 @@ def test_export_has_the_register_columns(admin_client, register):
         "description_en",
         "published",
     ]
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "=HYPERLINK(1)",
-        "+33 4 68 00 00 00",
-        "-5",
-        "@SUM(A1)",
-        "\tindented",
-        "\rreturn",
-        "'quoted already",
-        "plain",
-        "",
-        None,
-        42,
-    ],
-)
-def test_restore_formula_escape_undoes_neutralise_formula(value):
-    assert restore_formula_escape(neutralise_formula(value)) == value
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("'=1+1", "=1+1"),
-        ("'+33", "+33"),
-        ("'plain", "'plain"),
-        ("'", "'"),
-        ("=1+1", "=1+1"),
-    ],
-)
-def test_restore_formula_escape_removes_only_the_quote_it_added(value, expected):
-    assert restore_formula_escape(value) == expected
 
 
 def test_exported_file_imports_back_without_the_quotes(admin_client, register):

@@ -255,16 +255,6 @@ def test_the_representative_sees_memberships_invoices_and_balance(member, client
     assert pdf.content.startswith(b"%PDF")
 
 
-def test_another_companys_representative_cannot_see_an_invoice(member, client):
-    _rep, _membership, invoice = member
-    stranger = RepresentativeFactory()
-    client.force_login(stranger.user)
-    for name in ("members:invoice-detail", "members:invoice-pdf"):
-        assert client.get(reverse(name, args=[invoice.number])).status_code == 404
-    url = reverse("members:my-membership", args=[invoice.company.slug])
-    assert client.get(url).status_code == 404
-
-
 def test_staff_record_a_payment_and_see_the_summary_and_ledger(member, admin_client):
     _rep, _membership, invoice = member
     url = reverse("admin:members_invoice_pay", args=[invoice.pk])

@@ -49,14 +49,6 @@ def own():
     return RepresentativeFactory(company__trade_name="Vroom", company__city="Le Soler")
 
 
-@pytest.fixture
-def other():
-    """Another company with one published offer, and its own representative."""
-    representative = RepresentativeFactory(company__trade_name="Autre")
-    OfferFactory(company=representative.company, title="Stage chez Autre")
-    return representative
-
-
 def offer_data(**changes):
     data = {
         "title": "Stage en animation 3D",
@@ -192,47 +184,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client, own):
     response = client.get(reverse("members:my-offers", args=[own.company.slug]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
-
-
-def other_company_urls(company):
-    offer = company.offers.get()
-    return [
-        ("members:my-offers", [company.slug], {}),
-        ("members:my-offer-add", [company.slug], offer_data(title="Piraté")),
-        ("members:my-offer-edit", [company.slug, offer.pk], offer_data(title="Piraté")),
-        ("members:my-offer-delete", [company.slug, offer.pk], {}),
-    ]
-
-
-def offers_snapshot(company):
-    return list(company.offers.values_list("pk", "title", "status", "description_fr"))
-
-
-@pytest.mark.parametrize("method", ["get", "post"])
-def test_a_representative_cannot_reach_any_offer_url_of_another_company(
-    client, own, other, method, settings
-):
-    settings.CITE_MODERATE_PROFILES = False
-    client.force_login(own.user)
-    victim = other.company
-    before = offers_snapshot(victim)
-    for name, args, data in other_company_urls(victim):
-        url = reverse(name, args=args)
-        response = client.get(url) if method == "get" else client.post(url, data)
-        assert response.status_code == 404, url
-    assert offers_snapshot(victim) == before
-    assert not own.company.offers.exists()
-    assert mail.outbox == []
-
-
-@pytest.mark.parametrize("name", ["members:my-offer-edit", "members:my-offer-delete"])
-def test_another_companys_offer_is_unreachable_through_ones_own_slug(client, own, other, name):
-    client.force_login(own.user)
-    foreign = other.company.offers.get()
-    url = reverse(name, args=[own.company.slug, foreign.pk])
-    assert client.get(url).status_code == 404
-    assert client.post(url, offer_data(title="Piraté")).status_code == 404
-    assert Offer.objects.filter(pk=foreign.pk, title="Stage chez Autre").exists()
 
 
 # --- Moderation ----------------------------------------------------------------------------
