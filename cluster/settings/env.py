@@ -5,14 +5,14 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 
-def env(name, default=None):
+def env(name, default=None, *, environ=None):
     """Return the variable's value, or the default when it is unset or empty."""
-    value = os.environ.get(name, "")
+    value = (os.environ if environ is None else environ).get(name, "")
     return value if value != "" else default
 
 
-def env_bool(name, default=False):
-    value = env(name)
+def env_bool(name, default=False, *, environ=None):
+    value = env(name, environ=environ)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -101,10 +101,9 @@ def media_storage_config(environ=None):
     credentials (or the machine's IAM role when unset), a public domain for the URLs and
     whether URLs are signed.
     """
-    environ = os.environ if environ is None else environ
 
     def get(name, default=None):
-        return environ.get(name) or default
+        return env(name, default, environ=environ)
 
     bucket = get("CITE_S3_BUCKET")
     if not bucket:
@@ -118,7 +117,7 @@ def media_storage_config(environ=None):
         "custom_domain": get("CITE_S3_CUSTOM_DOMAIN"),
         "location": get("CITE_S3_PREFIX", ""),
         # Public logos are served from plain URLs unless the bucket is private.
-        "querystring_auth": get("CITE_S3_SIGNED_URLS", "false").lower() in {"1", "true", "yes"},
+        "querystring_auth": env_bool("CITE_S3_SIGNED_URLS", environ=environ),
         # Never overwrite: a new upload under an existing name gets a new name, as on disk.
         "file_overwrite": False,
         "default_acl": None,
