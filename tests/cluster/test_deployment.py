@@ -86,7 +86,9 @@ def test_media_is_on_the_local_disk_by_default_and_on_s3_when_a_bucket_is_named(
     assert media_sources(cdn) == ["https://media.pam.fr"]
 
 
-def test_the_production_settings_put_media_on_s3_and_allow_its_images_in_the_csp(settings):
+def test_production_settings_put_media_on_s3_allow_its_images_and_secure_every_cookie(
+    settings,
+):
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("DJANGO_ALLOW")
     }
@@ -103,7 +105,9 @@ def test_the_production_settings_put_media_on_s3_and_allow_its_images_in_the_csp
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.STORAGES['default']['BACKEND']); print(s.CACHES['default']['BACKEND']); "
         "print(s.SESSION_ENGINE); "
-        "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+        "print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']); "
+        "print([n for n in dir(s) if n.endswith(('COOKIE_SECURE', 'COOKIE_HTTPONLY')) "
+        "and not getattr(s, n)])"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -114,11 +118,12 @@ def test_the_production_settings_put_media_on_s3_and_allow_its_images_in_the_csp
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    storage, cache_backend, sessions, img_src = result.stdout.splitlines()
+    storage, cache_backend, sessions, img_src, insecure = result.stdout.splitlines()
     assert storage == "storages.backends.s3.S3Storage"
     assert cache_backend == "django_redis.cache.RedisCache"
     assert sessions == "django.contrib.sessions.backends.cached_db"
     assert "https://media.example.org" in img_src
+    assert insecure == "[]"  # every cookie is Secure and HttpOnly
 
 
 # --- Media on S3 -------------------------------------------------------------------------
