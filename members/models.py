@@ -417,6 +417,13 @@ class Reviewed(models.Model):
     class Meta:
         abstract = True
 
+    def record_review(self, status, *, reviewer, reason=""):
+        """Record the outcome of a review: the new status, who, when and why (not saved)."""
+        self.status = status
+        self.reason = reason
+        self.reviewed_by = reviewer
+        self.reviewed_at = timezone.now()
+
 
 class ProfileRevision(Reviewed):
     """A representative's change to a company's public profile, awaiting staff review.

@@ -157,6 +157,21 @@ class ModerationError(Exception):
     """The revision cannot be reviewed (already reviewed, or no reason to reject)."""
 
 
+def _lock_pending(queryset, pk, already_reviewed):
+    """Lock the submission and return it, or raise if staff already reviewed it."""
+    submission = queryset.select_for_update().get(pk=pk)
+    if submission.status != type(submission).Status.PENDING:
+        raise ModerationError(already_reviewed)
+    return submission
+
+
+def _rejection_reason(reason, missing):
+    """Return the stripped reason for a rejection, or raise: the submitter is told."""
+    if not reason.strip():
+        raise ModerationError(missing)
+    return reason.strip()
+
+
 def profile_values(company):
     """Return the company's current values of the fields a representative may change."""
     values = {field: getattr(company, field) for field in PROFILE_FIELDS}
@@ -253,17 +268,15 @@ def _delete_logo_on_commit(name, storage):
 @transaction.atomic
 def revision_approve(*, revision, reviewer):
     """Apply a pending revision to the company: the change goes live."""
-    revision = ProfileRevision.objects.select_for_update().get(pk=revision.pk)
-    if revision.status != ProfileRevision.Status.PENDING:
-        raise ModerationError(_("This change was already reviewed."))
+    revision = _lock_pending(
+        ProfileRevision.objects, revision.pk, _("This change was already reviewed.")
+    )
     company = Company.objects.select_for_update().get(pk=revision.company_id)
     company._change_reason = _("Approved change submitted by %(user)s") % {
         "user": revision.submitted_by
     }
     _apply_profile_changes(company, revision.changes)
-    revision.status = ProfileRevision.Status.APPROVED
-    revision.reviewed_by = reviewer
-    revision.reviewed_at = timezone.now()
+    revision.record_review(ProfileRevision.Status.APPROVED, reviewer=reviewer)
     revision.save()
     _notify_submitter(revision, "members/email/revision_approved")
     return revision
@@ -272,15 +285,13 @@ def revision_approve(*, revision, reviewer):
 @transaction.atomic
 def revision_reject(*, revision, reviewer, reason):
     """Reject a pending revision with a reason, emailed to the representative."""
-    if not reason.strip():
-        raise ModerationError(_("Say why the change is rejected: the representative is told."))
-    revision = ProfileRevision.objects.select_for_update().get(pk=revision.pk)
-    if revision.status != ProfileRevision.Status.PENDING:
-        raise ModerationError(_("This change was already reviewed."))
-    revision.status = ProfileRevision.Status.REJECTED
-    revision.reason = reason.strip()
-    revision.reviewed_by = reviewer
-    revision.reviewed_at = timezone.now()
+    reason = _rejection_reason(
+        reason, _("Say why the change is rejected: the representative is told.")
+    )
+    revision = _lock_pending(
+        ProfileRevision.objects, revision.pk, _("This change was already reviewed.")
+    )
+    revision.record_review(ProfileRevision.Status.REJECTED, reviewer=reviewer, reason=reason)
     revision.save()
     if revision.changes.get("logo"):
         _delete_logo_on_commit(revision.changes["logo"], revision.company.logo.storage)
@@ -321,20 +332,16 @@ def offer_save(*, offer, user):
 
 
 def _pending_offer(offer):
-    offer = Offer.objects.select_for_update().select_related("company").get(pk=offer.pk)
-    if offer.status != Offer.Status.PENDING:
-        raise ModerationError(_("This offer was already reviewed."))
-    return offer
+    return _lock_pending(
+        Offer.objects.select_related("company"), offer.pk, _("This offer was already reviewed.")
+    )
 
 
 @transaction.atomic
 def offer_approve(*, offer, reviewer):
     """Publish a pending offer and tell the representative who created it."""
     offer = _pending_offer(offer)
-    offer.status = Offer.Status.APPROVED
-    offer.reason = ""
-    offer.reviewed_by = reviewer
-    offer.reviewed_at = timezone.now()
+    offer.record_review(Offer.Status.APPROVED, reviewer=reviewer)
     offer.full_clean()
     offer.save()
     _notify_offer_creator(offer, "members/email/offer_approved")
@@ -344,13 +351,11 @@ def offer_approve(*, offer, reviewer):
 @transaction.atomic
 def offer_reject(*, offer, reviewer, reason):
     """Reject a pending offer with a reason, emailed to the representative who created it."""
-    if not reason.strip():
-        raise ModerationError(_("Say why the offer is rejected: the representative is told."))
+    reason = _rejection_reason(
+        reason, _("Say why the offer is rejected: the representative is told.")
+    )
     offer = _pending_offer(offer)
-    offer.status = Offer.Status.REJECTED
-    offer.reason = reason.strip()
-    offer.reviewed_by = reviewer
-    offer.reviewed_at = timezone.now()
+    offer.record_review(Offer.Status.REJECTED, reviewer=reviewer, reason=reason)
     offer.full_clean()
     offer.save()
     _notify_offer_creator(offer, "members/email/offer_rejected")
@@ -395,9 +400,9 @@ def application_submit(*, application):
 def application_approve(*, application, reviewer, site_url):
     """Approve: create or link the company, create its first membership and invoice, and
     invite the contact as the company's admin representative."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != Application.Status.PENDING:
-        raise ModerationError(_("This application was already reviewed."))
+    application = _lock_pending(
+        Application.objects, application.pk, _("This application was already reviewed.")
+    )
     company = None
     if application.siret:
         company = Company.objects.filter(siret=application.siret).first()
@@ -424,10 +429,8 @@ def application_approve(*, application, reviewer, site_url):
         invited_by=reviewer,
         site_url=site_url,
     )
-    application.status = Application.Status.APPROVED
+    application.record_review(Application.Status.APPROVED, reviewer=reviewer)
     application.company = company
-    application.reviewed_by = reviewer
-    application.reviewed_at = timezone.now()
     application.save()
     context = {"application": application, "company": company}
     transaction.on_commit(
@@ -443,15 +446,13 @@ def application_approve(*, application, reviewer, site_url):
 
 @transaction.atomic
 def application_reject(*, application, reviewer, reason):
-    if not reason.strip():
-        raise ModerationError(_("Say why the application is rejected: the applicant is told."))
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != Application.Status.PENDING:
-        raise ModerationError(_("This application was already reviewed."))
-    application.status = Application.Status.REJECTED
-    application.reason = reason.strip()
-    application.reviewed_by = reviewer
-    application.reviewed_at = timezone.now()
+    reason = _rejection_reason(
+        reason, _("Say why the application is rejected: the applicant is told.")
+    )
+    application = _lock_pending(
+        Application.objects, application.pk, _("This application was already reviewed.")
+    )
+    application.record_review(Application.Status.REJECTED, reviewer=reviewer, reason=reason)
     application.save()
     context = {"application": application}
     transaction.on_commit(
