@@ -28,6 +28,19 @@ def can_view_students(user):
     return user.has_perm("cluster.view_student")
 
 
+class StudentWritesMixin:
+    """Only staff who may see students may add, change or delete what names them."""
+
+    def has_add_permission(self, request):
+        return can_view_students(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return can_view_students(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_view_students(request.user) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
     list_display = ("title", "level", "training_type", "duration_months", "student_count")
@@ -62,7 +75,7 @@ class PlacementInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(AllOrNothingImportAdmin):
+class StudentAdmin(StudentWritesMixin, AllOrNothingImportAdmin):
     resource_classes = [StudentResource]
     list_display = (
         "last_name",
@@ -93,15 +106,6 @@ class StudentAdmin(AllOrNothingImportAdmin):
     def has_view_permission(self, request, obj=None):
         return can_view_students(request.user)
 
-    def has_add_permission(self, request):
-        return can_view_students(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return can_view_students(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_view_students(request.user) and super().has_delete_permission(request, obj)
-
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
@@ -114,7 +118,7 @@ class StudentAdmin(AllOrNothingImportAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(SimpleHistoryAdmin):
+class PlacementAdmin(StudentWritesMixin, SimpleHistoryAdmin):
     """Placements for staff who may view them; the student's name only with view_student.
 
     A placement's own pages (form, history, deletion) are about one named student, so
@@ -173,15 +177,6 @@ class PlacementAdmin(SimpleHistoryAdmin):
         if obj is not None and not can_view_students(request.user):
             return False
         return super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return can_view_students(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return can_view_students(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return can_view_students(request.user) and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("student"), ordering="student__last_name")
     def student_name(self, obj):
