@@ -176,14 +176,9 @@ def _copy_media(root):
     for name in _storage_files():
         target = root.joinpath(*PurePosixPath(name).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
         try:
             with default_storage.open(name, "rb") as source, target.open("wb") as copy:
-                for chunk in iter(lambda source=source: source.read(CHUNK), b""):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    copy.write(chunk)
+                digest = _digest(source, copy_to=copy)
         except FileNotFoundError:
             # Deleted since it was listed (a replaced logo, an upload's partial file).
             continue
@@ -192,7 +187,7 @@ def _copy_media(root):
                 _("Could not copy the media file %(path)s: %(error)s")
                 % {"path": name, "error": exc.strerror or exc}
             ) from exc
-        entries.append({"path": name, "size": size, "sha256": digest.hexdigest()})
+        entries.append({"path": name, **digest})
     return entries
 
 
@@ -412,11 +407,8 @@ def _restore_media_file(directory, entry):
 
 
 def _stored_digest(name):
-    digest = hashlib.sha256()
     with default_storage.open(name, "rb") as stored:
-        for chunk in iter(lambda: stored.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return _digest(stored)["sha256"]
 
 
 def _pg_restore(pg_restore, settings_dict, path):
@@ -553,10 +545,17 @@ def _run(command, env):
 
 
 def _file_digest(path):
+    with path.open("rb") as file:
+        return _digest(file)
+
+
+def _digest(file, *, copy_to=None):
+    """Read an open binary file in chunks; return its size and SHA-256, copying it if asked."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(CHUNK), b""):
-            digest.update(chunk)
-            size += len(chunk)
+    for chunk in iter(lambda: file.read(CHUNK), b""):
+        digest.update(chunk)
+        size += len(chunk)
+        if copy_to is not None:
+            copy_to.write(chunk)
     return {"size": size, "sha256": digest.hexdigest()}
