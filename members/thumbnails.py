@@ -26,7 +26,9 @@ def thumbnail_url(logo, size="small"):
         return None
     name = thumbnail_name(logo.name, size)
     cache_key = f"thumbnail:{name}"
-    if cache.get(cache_key) or logo.storage.exists(name) or _make(logo, name, SIZES[size]):
+    if cache.get(cache_key):
+        return logo.storage.url(name)
+    if logo.storage.exists(name) or _make(logo, name, SIZES[size]):
         cache.set(cache_key, True, None)
         return logo.storage.url(name)
     return None
