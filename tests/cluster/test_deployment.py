@@ -19,23 +19,14 @@ from moto import mock_aws
 from PIL import Image
 
 from cluster.settings.env import cache_config, media_sources, media_storage_config
-from members import services
 from members.models import Company, ProfileRevision
-from tests.members.factories import CompanyFactory, RepresentativeFactory
+from tests.members.factories import CompanyFactory, RepresentativeFactory, profile_data
 
 from .services import closed_port, redis_url, requires_redis
 
 pytestmark = pytest.mark.django_db
 
 REDIS_DB = 3  # apart from the database of the two-server test (2) and of CI's suite (1)
-
-
-def profile_post(company, **changes):
-    """The profile form as the representative would send it back, with ``changes``."""
-    data = {field: getattr(company, field) for field in services.PROFILE_FIELDS}
-    data["sectors"] = list(company.sectors.values_list("slug", flat=True))
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def noisy_jpeg(side=400):
@@ -160,7 +151,7 @@ def test_a_logo_uploaded_by_a_representative_lands_in_the_s3_bucket(
     client.force_login(representative.user)
     response = client.post(
         reverse("members:my-profile", args=[company.slug]),
-        profile_post(company, new_logo=ContentFile(png_bytes, name="stravvel.png")),
+        profile_data(company, new_logo=ContentFile(png_bytes, name="stravvel.png")),
     )
     assert response.status_code == 302
     company.refresh_from_db()
@@ -306,7 +297,7 @@ def test_a_logo_upload_on_a_failing_disk_is_refused_clearly_and_leaves_nothing(
     client.force_login(representative.user)
     response = client.post(
         reverse("members:my-profile", args=[company.slug]),
-        profile_post(company, description_fr="Nouveau texte.", new_logo=noisy_jpeg()),
+        profile_data(company, description_fr="Nouveau texte.", new_logo=noisy_jpeg()),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200

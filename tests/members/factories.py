@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 from faker import Faker
 from stdnum import luhn
 
+from members import services
 from members.models import Company, Contact, Sector
 
 fake = Faker("fr_FR")
@@ -18,6 +19,14 @@ def valid_siret(n):
     siren = body + luhn.calc_check_digit(body)
     head = siren + "0001"
     return head + luhn.calc_check_digit(head)
+
+
+def profile_data(company, **changes):
+    """Return the profile form's data for ``company`` as it stands, with ``changes``."""
+    data = {field: getattr(company, field) for field in services.PROFILE_FIELDS}
+    data["sectors"] = list(company.sectors.values_list("slug", flat=True))
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
 
 
 class SectorFactory(DjangoModelFactory):

@@ -11,7 +11,13 @@ from django.urls import reverse
 from members import services
 from members.models import Company, Contact, Invitation, ProfileRevision, Representative
 
-from .factories import CompanyFactory, ContactFactory, RepresentativeFactory, SectorFactory
+from .factories import (
+    CompanyFactory,
+    ContactFactory,
+    RepresentativeFactory,
+    SectorFactory,
+    profile_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +40,6 @@ def other():
     )
     ContactFactory(company=representative.company, first_name="Bruno")
     return representative
-
-
-def profile_data(company, **changes):
-    data = {field: getattr(company, field) for field in services.PROFILE_FIELDS}
-    data["sectors"] = list(company.sectors.values_list("slug", flat=True))
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_an_editor_cannot_invite_colleagues(client, own):

@@ -12,14 +12,6 @@ from startups.models import Building, Incubation, Office, Programme
 from tests.members.factories import CompanyFactory, OfferFactory
 
 
-def profile_data(company, **changes):
-    """Return the profile form's data for ``company`` as it stands, with ``changes``."""
-    data = {field: getattr(company, field) for field in services.PROFILE_FIELDS}
-    data["sectors"] = list(company.sectors.values_list("slug", flat=True))
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
 def offer_data(**changes):
     """Return a valid offer form's data, with ``changes``."""
     today = timezone.localdate()

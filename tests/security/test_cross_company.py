@@ -10,8 +10,9 @@ from django.core import mail
 from django.urls import URLResolver, get_resolver, reverse
 
 from members.models import Contact, Offer
+from tests.members.factories import profile_data
 
-from .support import company_state, kpi_data, offer_data, profile_data
+from .support import company_state, kpi_data, offer_data
 
 pytestmark = pytest.mark.django_db
 

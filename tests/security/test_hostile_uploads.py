@@ -19,8 +19,9 @@ from django.urls import reverse
 from PIL import Image
 
 from members.images import MAX_UPLOAD_BYTES, process_logo
+from tests.members.factories import profile_data
 
-from .support import company_state, profile_data
+from .support import company_state
 
 
 def encode(image, image_format, **options):

@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from members.images import MAX_UPLOAD_BYTES
 from members.models import Application
-from tests.members.factories import MembershipPlanFactory
+from tests.members.factories import MembershipPlanFactory, profile_data
 
-from .support import company_state, profile_data
+from .support import company_state
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,9 @@ from import_export.formats.base_formats import CSV
 
 from members.models import Application, Company
 from members.resources import CompanyResource
-from tests.members.factories import MembershipPlanFactory, RepresentativeFactory
+from tests.members.factories import MembershipPlanFactory, RepresentativeFactory, profile_data
 
-from .support import XSS_PAYLOADS, hostile_site, profile_data
+from .support import XSS_PAYLOADS, hostile_site
 
 pytestmark = pytest.mark.django_db
 
