@@ -22,16 +22,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# Both start the private PostgreSQL server when DATABASE_URL is unset (cluster/dev.py).
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --staff
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) -m cluster.dev run
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run --settings=cluster.settings.test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(PY) -m cluster.dev test $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
@@ -44,4 +42,4 @@ messages: $(VENV)/.installed-dev
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) var media staticfiles

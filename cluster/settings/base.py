@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from cluster.dev import default_database_url
 
 from .env import (
     cache_config,
@@ -85,22 +88,23 @@ TEMPLATES = [
 
 
 def database_config(url, *, conn_max_age):
-    """Return Django's settings for the database at ``url`` (SQLite or PostgreSQL)."""
+    """Return Django's settings for the PostgreSQL database at ``url``."""
     config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        # Take the write lock when a transaction begins, so that a check and the write it
-        # allows (a lease's overlap check, say) never interleave with another writer's.
-        config.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        # Trigram threshold for a company name with one or two wrong letters
-        # (members.search); set per connection, so it costs no query.
-        config.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "Cité runs on PostgreSQL 15 or newer only; DATABASE_URL names another engine "
+            f"({config['ENGINE']}). SQLite is not supported."
+        )
+    # Trigram threshold for a company name with one or two wrong letters
+    # (members.search); set per connection, so it costs no query.
+    config.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
     return config
 
 
+# Without DATABASE_URL: the private server that `make run` and `make test` start.
 DATABASES = {
     "default": database_config(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        env("DATABASE_URL", default_database_url()),
         conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")),
     )
 }

@@ -1,4 +1,4 @@
-"""Development: zero setup, SQLite file, console email, debug pages."""
+"""Development: zero setup (the private PostgreSQL server), console email, debug pages."""
 
 from .base import *  # noqa: F403
 from .env import env_bool

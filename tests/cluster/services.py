@@ -1,7 +1,8 @@
-"""The local services some deployment tests need: Redis, and PostgreSQL for the suite."""
+"""The local services some deployment tests need: Redis, and the suite's PostgreSQL."""
 
 import os
 import socket
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -28,10 +29,22 @@ requires_redis = pytest.mark.skipif(
     reason=f"no Redis server at {REDIS_HOST}:{REDIS_PORT}",
 )
 
-requires_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="several app servers share a PostgreSQL server; SQLite is one machine's file",
-)
+
+def database_url(*, name=None, user=None, password=None, port=None):
+    """Return a DATABASE_URL for the suite's PostgreSQL server, as a child process needs it.
+
+    The server is reached as the suite reaches it: over TCP, or through a Unix socket
+    folder (the private server of ``make test``), which the URL carries percent-encoded.
+    ``port`` may name a closed port, to play a server that is down.
+    """
+    config = connection.settings_dict
+    credentials = quote(user or config["USER"], safe="")
+    if password or (config["PASSWORD"] and not user):
+        credentials += ":" + quote(password or config["PASSWORD"], safe="")
+    host = quote(config["HOST"] or "127.0.0.1", safe="")
+    port = port or config["PORT"]
+    address = f"{host}:{port}" if port else host
+    return f"postgres://{credentials}@{address}/{name or config['NAME']}"
 
 
 def closed_port():

@@ -21,10 +21,9 @@ from django.db import connection
 
 from tests.members.factories import CompanyFactory, UserFactory
 
-from .services import closed_port, redis_url, requires_postgresql, requires_redis
+from .services import closed_port, database_url, redis_url, requires_redis
 
 pytestmark = [
-    requires_postgresql,
     requires_redis,
     pytest.mark.django_db(transaction=True),
 ]
@@ -73,12 +72,6 @@ def wait_until_serving(base, process):
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn at {base} did not start")
-
-
-def database_url(port=None):
-    database = connection.settings_dict
-    address = f"{database['HOST'] or '127.0.0.1'}:{port or database['PORT'] or 5432}"
-    return f"postgres://{database['USER']}@{address}/{database['NAME']}"
 
 
 @contextlib.contextmanager
