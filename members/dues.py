@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .constraints import constraint_violations_as_errors
 from .models import (
     EmailLog,
     Invoice,
@@ -52,15 +53,19 @@ def first_year_fee(plan, start):
     return money(plan.annual_fee * months_left / 12)
 
 
-@transaction.atomic
 def membership_create(*, company, plan, start=None, prorate=True):
-    """Create a pending membership from ``start`` (today) to the end of its year."""
+    """Create a pending membership from ``start`` (today) to the end of its year.
+
+    Raise ValidationError when the company already has a membership for part of the
+    period, including one created concurrently.
+    """
     start = start or timezone.localdate()
     year_start, year_end = membership_year(start)
     fee = first_year_fee(plan, start) if prorate else money(plan.annual_fee)
     membership = Membership(company=company, plan=plan, start=start, end=year_end, fee=fee)
-    membership.full_clean()
-    membership.save()
+    with constraint_violations_as_errors(membership), transaction.atomic():
+        membership.full_clean()
+        membership.save()
     return membership
 
 

@@ -10,11 +10,11 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .constraints import NoOverlapConstraint
 from .fields import NafCodeField, SirenField, SiretField, VatNumberField
 from .identifiers import siren_of_vat
 from .periods import PeriodQuerySet, validate_period
@@ -204,8 +204,7 @@ class Company(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # PostgreSQL's full-text index, kept by members.search.index_companies (unused on
-    # SQLite, which keeps its index in the members_company_fts table).
+    # The full-text index, kept by members.search.index_companies.
     search_vector = SearchVectorField(null=True, editable=False)
     # The trade name folded (no accents, lower case), for exact and typo-tolerant name
     # matches without folding every row at query time; kept by the same function.
@@ -581,6 +580,13 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(fee__gte=0), name="members_membership_fee_not_negative"
             ),
+            NoOverlapConstraint(
+                name="members_membership_no_overlap",
+                owner="company",
+                violation_error_message=_(
+                    "This company already has a membership for part of this period (%(period)s)."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -592,21 +598,6 @@ class Membership(models.Model):
 
     def clean(self):
         validate_period(self.start, self.end)
-        if self.company_id and self.start and self.end:
-            clash = (
-                Membership.objects.filter(company_id=self.company_id)
-                .overlapping(self.start, self.end)
-                .exclude(pk=self.pk)
-                .first()
-            )
-            if clash:
-                raise ValidationError(
-                    {
-                        "start": _("This period overlaps the membership from %(start)s to %(end)s.")
-                        % {"start": date_format(clash.start), "end": date_format(clash.end)}
-                    },
-                    code="overlap",
-                )
 
 
 class InvoiceSequence(models.Model):

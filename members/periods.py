@@ -5,6 +5,8 @@ incubations, leases and placements.
 without overlapping, and a period "2026-01-01 to 2027-01-01" is the calendar year 2026.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -39,3 +41,19 @@ def validate_period(start, end, *, start_field="start", end_field="end"):
 
 def covers(start, end, day):
     return start <= day and (end is None or day < end)
+
+
+def last_day(end):
+    """Return the last day of a period ending (exclusive) on ``end``; None when open."""
+    return None if end is None else end - timedelta(days=1)
+
+
+def format_period(start, end):
+    """Return a period as people read it, the last day included, in the active language:
+    "from 13 August 2026 to 12 March 2027", or "from 13 August 2026, with no end"."""
+    if end is None:
+        return _("from %(start)s, with no end") % {"start": date_format(start)}
+    return _("from %(start)s to %(end)s") % {
+        "start": date_format(start),
+        "end": date_format(last_day(end)),
+    }

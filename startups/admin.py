@@ -2,8 +2,7 @@ import csv
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from members.models import Company
 from members.resources import neutralise_formula
 
+from . import services
 from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
 
 
@@ -227,20 +227,16 @@ class LeaseAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start"
     change_list_template = "admin/startups/lease/change_list.html"
 
+    def save_model(self, request, obj, form, change):
+        services.lease_save(lease=obj)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # The form's clean() refuses overlaps; a concurrent booking that slips in between
-        # is refused by PostgreSQL's exclusion constraint: say so instead of failing.
+        # The form validated the lease; a concurrent booking that slipped in between is
+        # refused by the database, and the service says so.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
-            self.message_user(
-                request,
-                _(
-                    "Another booking of this office was just made for these dates. Check "
-                    "the office's leases and try again."
-                ),
-                level=messages.ERROR,
-            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def get_urls(self):

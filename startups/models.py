@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.constraints import NoOverlapConstraint
 from members.models import MONEY, Company, Contact, validate_not_negative
 from members.periods import PeriodQuerySet, validate_period
 
@@ -103,6 +104,16 @@ class Incubation(models.Model):
         ordering = ["-start"]
         verbose_name = _("incubation")
         verbose_name_plural = _("incubations")
+        constraints = [
+            NoOverlapConstraint(
+                name="startups_incubation_no_overlap",
+                owner="company",
+                violation_error_message=_(
+                    "This company is already incubated during part of this period: "
+                    "%(clash)s, %(period)s."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.company} · {self.programme} ({self.cohort})"
@@ -314,6 +325,16 @@ class Lease(models.Model):
         ordering = ["-start"]
         verbose_name = _("lease")
         verbose_name_plural = _("leases")
+        constraints = [
+            # No office is ever let twice, even by concurrent bookings.
+            NoOverlapConstraint(
+                name="startups_lease_no_double_letting",
+                owner="office",
+                violation_error_message=_(
+                    "This office is already let during part of this period: %(clash)s, %(period)s."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.office} → {self.company}"
@@ -322,12 +343,7 @@ class Lease(models.Model):
         return reverse("admin:startups_lease_change", args=[self.pk])
 
     def clean(self):
-        """Check the period, the office's delivery and that no other lease overlaps.
-
-        On PostgreSQL an exclusion constraint also guarantees the last rule against
-        concurrent bookings; on SQLite, transactions are IMMEDIATE, so the check and the
-        insert of the service (or the admin form) cannot interleave.
-        """
+        """Check the period and the office's delivery (the no-overlap rule is a constraint)."""
         validate_period(self.start, self.end)
         if not (self.office_id and self.start):
             return
@@ -342,28 +358,3 @@ class Lease(models.Model):
                 },
                 code="before_delivery",
             )
-        clash = (
-            Lease.objects.filter(office_id=self.office_id)
-            .overlapping(self.start, self.end)
-            .exclude(pk=self.pk)
-            .select_related("company")
-            .first()
-        )
-        if clash:
-            raise ValidationError(
-                {"start": overlap_message(clash)},
-                code="overlap",
-            )
-
-
-def overlap_message(lease):
-    if lease.end:
-        return _("This office is already let to %(company)s from %(start)s to %(end)s.") % {
-            "company": lease.company,
-            "start": date_format(lease.start),
-            "end": date_format(lease.end),
-        }
-    return _("This office is already let to %(company)s from %(start)s, with no end.") % {
-        "company": lease.company,
-        "start": date_format(lease.start),
-    }

@@ -1,18 +1,17 @@
 """Writes on the incubator and office space that need more than one form's save."""
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.db import transaction
 
-from .models import Lease, Office, overlap_message
+from members.constraints import constraint_violations_as_errors
+
+from .models import Lease
 
 
 def lease_create(*, office, company, start, end=None, monthly_rent=None, **terms):
-    """Let an office, refusing any overlap with another lease of it.
+    """Let an office from ``start`` to ``end`` (open when None) at its list rent by default.
 
-    The overlap check and the insert run in one transaction: on SQLite transactions are
-    IMMEDIATE (one writer at a time); on PostgreSQL the exclusion constraint refuses the
-    loser of a race, turned here into the same clear error.
+    Raise ValidationError when the office is let during part of the period, including when
+    a concurrent booking wins the race: the exclusion constraint refuses the loser.
     """
     lease = Lease(
         office=office,
@@ -22,22 +21,16 @@ def lease_create(*, office, company, start, end=None, monthly_rent=None, **terms
         monthly_rent=office.list_rent if monthly_rent is None else monthly_rent,
         **terms,
     )
-    try:
-        with transaction.atomic():
-            Office.objects.select_for_update().filter(pk=office.pk).first()
-            lease.full_clean()
-            lease.save()
-    except IntegrityError as error:
-        clash = (
-            Lease.objects.filter(office=office)
-            .overlapping(start, end)
-            .select_related("company")
-            .first()
-        )
-        message = (
-            overlap_message(clash)
-            if clash
-            else _("Another booking of this office was just made for these dates.")
-        )
-        raise ValidationError({"start": message}, code="overlap") from error
+    return lease_save(lease=lease)
+
+
+def lease_save(*, lease):
+    """Check and save a new or changed lease; return it.
+
+    Raise ValidationError when it breaks a rule, or when a concurrent booking of the same
+    office for the same days won the race (the exclusion constraint refuses the loser).
+    """
+    with constraint_violations_as_errors(lease), transaction.atomic():
+        lease.full_clean()
+        lease.save()
     return lease
