@@ -1,17 +1,16 @@
-"""Benchmark: time ``seed_demo --companies N`` on SQLite and on PostgreSQL.
+"""Benchmark: time ``seed_demo --companies N`` on a PostgreSQL server.
 
 Not a test. Usage (from the repository root, after ``make test`` built .venv):
 
     .venv/bin/python bench/seed.py [--companies 100000] [--postgres postgres://postgres@127.0.0.1:5432]
 
-Each database is created empty and migrated first; only the seeding is timed.
+The database is created empty and migrated first; only the seeding is timed.
 """
 
 import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,10 +37,6 @@ def main():
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     options = parser.parse_args()
-
-    with tempfile.TemporaryDirectory() as folder:
-        seconds = time_seed(f"sqlite:///{folder}/bench.sqlite3", options.companies)
-        print(f"sqlite: {options.companies} companies in {seconds:.1f} s")
 
     admin_url = f"{options.postgres}/postgres"
     database = "cite_bench_seed"

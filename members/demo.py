@@ -420,8 +420,6 @@ def seed_sectors():
 def _bulk_insert(pairs, *, history=True):
     """Insert companies and their sectors in a few queries, with their history rows unless
     ``history`` is False (synthetic benchmark data, where they would double the cost).
-
-    Both supported databases (PostgreSQL, SQLite >= 3.35) return the new primary keys.
     """
     objects = [company for company, _sectors in pairs]
     if history:

@@ -4,19 +4,12 @@ Only derived, rebuildable data lives here: the search index and the version numb
 invalidates cached public pages. No business rule does.
 """
 
-from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import search
 from .caching import bump_public_version
 from .models import Company, Contact, Offer, Sector
-
-
-@receiver(connection_created)
-def add_sqlite_functions(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        search.register_sqlite_functions(connection)
 
 
 @receiver(post_save, sender=Company)
@@ -28,7 +21,6 @@ def company_saved(sender, instance, using, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Company)
 def company_deleted(sender, instance, using, **kwargs):
-    search.unindex_companies([instance.pk], using=using)
     bump_public_version(using=using)
 
 

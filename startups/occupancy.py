@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, Max, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from .models import Building, Lease, Office
@@ -59,10 +59,7 @@ def _sums(days, area, condition):
 
 
 def _m2(value):
-    """Return a sum of areas as a Decimal with 2 places (0.00 for an empty sum).
-
-    SQLite may give an int, a float or a Decimal without places for the same DecimalField.
-    """
+    """Return a sum of areas as a Decimal with 2 places (0.00 for an empty sum)."""
     if value is None:
         return ZERO_M2
     return Decimal(str(value)).quantize(CENT)
@@ -178,10 +175,7 @@ def free_from(today=None):
         Office.objects.filter(active=True)
         .filter(~Exists(open_ended))
         .annotate(last_end=Max("leases__end", filter=Q(leases__end__gt=today)))
-        # Coalesce: SQLite's GREATEST (its scalar MAX) is NULL if any argument is NULL.
-        .annotate(
-            free_from=Greatest("delivery_date", Value(today), Coalesce("last_end", Value(today)))
-        )
+        .annotate(free_from=Greatest("delivery_date", Value(today), "last_end"))
         .select_related("building")
         .order_by("free_from", "building__name", "floor", "code")
     )

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
-from members.dboperations import RunSQLOn
 
 
 class Migration(migrations.Migration):
@@ -308,10 +307,8 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='members_payment_positive'),
         ),
         BtreeGistExtension(),
-        # Two memberships of one company never overlap, guaranteed by PostgreSQL; on
-        # SQLite, Membership.clean() checks the same rule.
-        RunSQLOn(
-            "postgresql",
+        # Two memberships of one company never overlap, guaranteed by PostgreSQL.
+        migrations.RunSQL(
             "ALTER TABLE members_membership ADD CONSTRAINT members_membership_no_overlap "
             "EXCLUDE USING gist (company_id WITH =, daterange(start, \"end\", '[)') WITH &&);",
             "ALTER TABLE members_membership DROP CONSTRAINT members_membership_no_overlap;",

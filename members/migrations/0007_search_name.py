@@ -2,15 +2,6 @@
 
 from django.db import migrations, models
 
-from members.dboperations import RunSQLOn
-
-
-def index_existing_companies(apps, schema_editor):
-    from members.search import index_companies
-
-    Company = apps.get_model("members", "Company")
-    using = schema_editor.connection.alias
-    index_companies(Company.objects.using(using).values_list("pk", flat=True), using=using)
 
 
 class Migration(migrations.Migration):
@@ -25,8 +16,7 @@ class Migration(migrations.Migration):
             name='search_name',
             field=models.CharField(blank=True, editable=False, max_length=200),
         ),
-        RunSQLOn(
-            "postgresql",
+        migrations.RunSQL(
             "DROP INDEX IF EXISTS members_company_name_trgm; "
             "CREATE INDEX members_company_search_name_trgm ON members_company "
             "USING gin (search_name gin_trgm_ops);",
@@ -34,5 +24,8 @@ class Migration(migrations.Migration):
             "CREATE INDEX members_company_name_trgm ON members_company "
             "USING gin (cite_fold(trade_name) gin_trgm_ops);",
         ),
-        migrations.RunPython(index_existing_companies, migrations.RunPython.noop),
+        migrations.RunSQL(
+            "UPDATE members_company SET search_name = cite_fold(trade_name);",
+            migrations.RunSQL.noop,
+        ),
     ]

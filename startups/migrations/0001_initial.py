@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations, models
 
-from members.dboperations import RunSQLOn
 
 
 class Migration(migrations.Migration):
@@ -329,8 +328,7 @@ class Migration(migrations.Migration):
         BtreeGistExtension(),
         # No office is ever let twice: PostgreSQL refuses overlapping [start, end) periods
         # of one office, even from concurrent transactions (an open end is unbounded).
-        RunSQLOn(
-            "postgresql",
+        migrations.RunSQL(
             "ALTER TABLE startups_lease ADD CONSTRAINT startups_lease_no_double_letting "
             "EXCLUDE USING gist (office_id WITH =, daterange(start, \"end\", '[)') WITH &&);",
             "ALTER TABLE startups_lease DROP CONSTRAINT startups_lease_no_double_letting;",

