@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import Application, Company, Invoice, Membership, Representative
+from tests.concurrency import run_concurrently
 
 from .factories import CompanyFactory, MembershipPlanFactory
 
@@ -151,3 +152,21 @@ def test_rejection_needs_a_reason_and_tells_the_applicant(
     application.refresh_from_db()
     assert application.status == Application.Status.REJECTED
     assert "Hors de la filière." in mail.outbox[-1].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_approving_one_application_at_once_create_one_member(plan, admin_user):
+    application = submit(plan)
+
+    companies, errors = run_concurrently(
+        lambda: services.application_approve(
+            application=application, reviewer=admin_user, site_url="http://testserver/"
+        ),
+        [(), ()],
+    )
+
+    assert len(companies) == 1
+    assert [str(error) for error in errors] == ["Cette candidature a déjà été examinée."]
+    assert Company.objects.count() == 1
+    assert Membership.objects.count() == 1
+    assert Invoice.objects.count() == 1

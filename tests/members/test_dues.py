@@ -1,6 +1,5 @@
 """Membership dues: plans, memberships, invoices, payments, reminders and visibility."""
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -8,12 +7,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
 from members import dues
 from members.models import Company, EmailLog, Invoice, Membership
+from tests.concurrency import run_concurrently
 
 from .factories import CompanyFactory, MembershipPlanFactory, RepresentativeFactory
 
@@ -283,24 +282,35 @@ def test_twenty_concurrent_issuers_get_twenty_consecutive_numbers(plan):
         dues.membership_create(company=CompanyFactory(), plan=plan, start=date(2026, 1, 1))
         for _ in range(20)
     ]
-    barrier = threading.Barrier(20)
-    numbers, errors = [], []
 
-    def issue(membership):
-        try:
-            barrier.wait(timeout=10)
-            numbers.append(
-                dues.invoice_issue(membership=membership, issue_date=date(2026, 6, 1)).number
-            )
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    invoices, errors = run_concurrently(
+        lambda membership: dues.invoice_issue(membership=membership, issue_date=date(2026, 6, 1)),
+        [(membership,) for membership in memberships],
+    )
 
-    threads = [threading.Thread(target=issue, args=(m,)) for m in memberships]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
     assert errors == []
-    assert sorted(numbers) == [f"2026-{n:04d}" for n in range(1, 21)]
+    assert sorted(invoice.number for invoice in invoices) == [f"2026-{n:04d}" for n in range(1, 21)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_issuing_the_same_renewals_at_once_renew_each_member_once(plan):
+    for _ in range(5):
+        membership = dues.membership_create(
+            company=CompanyFactory(), plan=plan, start=date(2026, 1, 1), prorate=False
+        )
+        dues.payment_record(
+            invoice=dues.invoice_issue(membership=membership, issue_date=date(2026, 1, 1)),
+            amount=membership.fee,
+            date=date(2026, 1, 15),
+            method="transfer",
+        )
+
+    results, errors = run_concurrently(lambda: dues.renewals_issue(year=2027), [(), ()])
+
+    # One run renews the five members; the other is refused, never a database error.
+    assert sorted(len(invoices) for invoices in results) in ([0, 5], [5])
+    assert all(isinstance(error, ValidationError) for error in errors), errors
+    assert Membership.objects.filter(start=date(2027, 1, 1)).count() == 5
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    year = timezone.localdate().year
+    assert numbers[5:] == [f"{year}-{n:04d}" for n in range(6, 11)]  # no gap, no repeat
