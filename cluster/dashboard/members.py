@@ -99,7 +99,8 @@ def history(period):
         Membership.objects.filter(start__gte=first.start, start__lt=period.end, status__in=GOOD)
         .annotate(membership_year=membership_year_of("start"))
         .values("membership_year")
-        .annotate(n=Count("pk"))
+        # COUNT(*) rather than COUNT(id): the index on (start, status) answers it alone.
+        .annotate(n=Count("*"))
         .order_by("membership_year")
         .values_list("membership_year", "n")
     )
@@ -171,7 +172,7 @@ def figures(year):
     kinds += ["count", "percent", "count"]
     series = [
         (rows[0][0], this["previous"], "total"),
-        (_("left"), this["left"], "down"),
+        (_("members who left"), this["left"], "down"),
         (rows[4][0], this["awaiting"], "down"),
         (rows[5][0], this["new"], "up"),
         (rows[6][0], this["returning"], "up"),
