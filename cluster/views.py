@@ -95,6 +95,21 @@ def _chosen_year(request, year=None):
     return value
 
 
+def _year_context(year):
+    """Return what the dashboard and the annual report show for ``year``."""
+    figures = dashboard.dashboard(year)
+    return {
+        "year": year,
+        "key_figures": figures.key_figures,
+        "figures": figures.figures,
+        "periods": {
+            "membership": dashboard.Period.membership(year),
+            "calendar": dashboard.Period.calendar(year),
+            "school": dashboard.Period.school(year),
+        },
+    }
+
+
 @staff_member_required
 @permission_required("cluster.view_dashboard", raise_exception=True)
 def staff_dashboard(request):
@@ -104,10 +119,9 @@ def staff_dashboard(request):
         "cluster/dashboard.html",
         {
             **admin.site.each_context(request),
+            **_year_context(year),
             "title": _("Dashboard"),
-            "year": year,
             "years": dashboard.available_years(),
-            "figures": dashboard.dashboard(year),
             "csv_url": reverse("staff-dashboard-csv"),
         },
     )
@@ -118,7 +132,7 @@ def staff_dashboard(request):
 def staff_dashboard_csv(request):
     year = _chosen_year(request)
     wanted = request.GET.get("figure", "")
-    figure = next((f for f in dashboard.dashboard(year) if f.key == wanted), None)
+    figure = next((f for f in dashboard.dashboard(year).figures if f.key == wanted), None)
     if figure is None:
         raise Http404("Unknown figure")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -136,5 +150,9 @@ def annual_report(request, year):
     return render(
         request,
         "cluster/annual_report.html",
-        {"year": year, "figures": dashboard.dashboard(year), "today": timezone.localdate()},
+        {
+            **_year_context(year),
+            "today": timezone.localdate(),
+            "cluster_name": settings.CITE_CLUSTER_NAME,
+        },
     )

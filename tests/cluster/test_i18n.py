@@ -11,15 +11,17 @@ MO = PO.with_suffix(".mo")
 
 
 def parse_po(path):
-    """Return [(msgid, [msgstr...], flags)] for every entry but the header."""
-    entries, current, key, flags = [], None, None, ""
+    """Return [(msgid, [msgstr...], flags, msgctxt)] for every entry but the header."""
+    entries, current, key, flags, context = [], None, None, "", None
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("#,"):
             flags = line
+        elif line.startswith("msgctxt "):
+            context = ast.literal_eval(line.partition(" ")[2])
         elif line.startswith(("msgid ", "msgid_plural ", "msgstr")):
             if line.startswith("msgid "):
-                current = {"msgid": "", "msgstr": [], "flags": flags}
-                flags = ""
+                current = {"msgid": "", "msgstr": [], "flags": flags, "msgctxt": context}
+                flags, context = "", None
             key, _, literal = line.partition(" ")
             value = ast.literal_eval(literal)
             if key == "msgid":
@@ -54,6 +56,12 @@ def test_committed_french_mo_file_matches_the_po_file():
     stale = [
         e["msgid"]
         for e in parse_po(PO)
-        if len(e["msgstr"]) == 1 and catalogue.gettext(e["msgid"]) != e["msgstr"][0]
+        if len(e["msgstr"]) == 1
+        and (
+            catalogue.pgettext(e["msgctxt"], e["msgid"])
+            if e["msgctxt"]
+            else catalogue.gettext(e["msgid"])
+        )
+        != e["msgstr"][0]
     ]
     assert stale == [], "run `make messages` and commit the .mo files"
