@@ -1,7 +1,20 @@
 import io
+import os
 
 import pytest
 from PIL import Image
+
+from cluster.dev import DATA_DIR
+
+
+def pytest_configure(config):
+    """Say how to get a database, rather than failing every test on a missing socket."""
+    if not os.environ.get("DATABASE_URL") and not (DATA_DIR / "postmaster.pid").exists():
+        pytest.exit(
+            "No database: run `make test` (it starts the private PostgreSQL server), run the "
+            "tests while `make run` is serving, or set DATABASE_URL.",
+            returncode=4,
+        )
 
 
 @pytest.fixture(autouse=True)
