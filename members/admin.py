@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import dues, services
+from . import services
 from .forms import InvitationForm
 from .models import (
     Application,
@@ -532,7 +532,7 @@ def issue_invoices(modeladmin, request, queryset):
     issued, problems = 0, []
     for membership in queryset.select_related("company"):
         try:
-            dues.invoice_issue(membership=membership, issued_by=request.user)
+            services.invoice_issue(membership=membership, issued_by=request.user)
             issued += 1
         except ValidationError as error:
             problems.append(f"{membership.company}: {' '.join(error.messages)}")
@@ -544,7 +544,7 @@ def issue_invoices(modeladmin, request, queryset):
 @admin.action(description=_("Mark the selected memberships as resigned"))
 def resign_memberships(modeladmin, request, queryset):
     for membership in queryset:
-        dues.membership_resign(membership=membership)
+        services.membership_resign(membership=membership)
     modeladmin.message_user(
         request, _("%(count)d memberships resigned.") % {"count": len(queryset)}
     )
@@ -659,7 +659,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                dues.payment_record(invoice=invoice, recorded_by=request.user, **form.cleaned_data)
+                services.payment_record(
+                    invoice=invoice, recorded_by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -676,7 +678,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         form = CreditNoteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                credit = dues.credit_note_issue(
+                credit = services.credit_note_issue(
                     invoice=invoice, reason=form.cleaned_data["reason"], issued_by=request.user
                 )
             except ValidationError as error:
@@ -697,7 +699,9 @@ class InvoiceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = RenewalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            invoices = dues.renewals_issue(year=form.cleaned_data["year"], issued_by=request.user)
+            invoices = services.renewals_issue(
+                year=form.cleaned_data["year"], issued_by=request.user
+            )
             self.message_user(
                 request, _("%(count)d renewal invoices issued.") % {"count": len(invoices)}
             )
@@ -711,7 +715,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Dues per year"),
             "opts": self.opts,
-            "rows": dues.yearly_summary(),
+            "rows": services.yearly_summary(),
         }
         return TemplateResponse(request, "admin/members/invoice/summary.html", context)
 
@@ -720,7 +724,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="dues-ledger.csv"'
-        dues.ledger_csv(response)
+        services.ledger_csv(response)
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

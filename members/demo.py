@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 from stdnum import luhn
 
-from . import dues, search
+from . import search, services
 from .caching import bump_public_version
 from .models import (
     Company,
@@ -528,7 +528,7 @@ def seed_dues():
             defaults={"organisation_kind": kind, "annual_fee": Decimal(fee), "vat_applies": vat},
         )
     today = timezone.localdate()
-    year_start, year_end = dues.membership_year(today)
+    year_start, year_end = services.membership_year(today)
     companies = (
         Company.objects.filter(memberships__isnull=True)
         .exclude(slug__in=NO_MEMBERSHIP)
@@ -562,7 +562,7 @@ def seed_dues():
     if not memberships:
         return 0
     memberships = bulk_create_with_history(memberships, Membership, batch_size=500)
-    invoices = dues.invoices_issue(memberships=memberships, issue_date=year_start)
+    invoices = services.invoices_issue(memberships=memberships, issue_date=year_start)
     payments = [
         Payment(
             invoice=invoice,

@@ -3,8 +3,9 @@
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from members import dues
+from members import services
 from members.models import Payment
+from members.money import money
 
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
@@ -31,7 +32,7 @@ def definitions():
 def figures(year):
     """Return the dues' key figure and figure for the calendar year ``year`` (5 queries)."""
     period = Period.calendar(year)
-    [this] = dues.yearly_summary(year)
+    [this] = services.yearly_summary(year)
     # The year before only for its tile: what was collected, as yearly_summary counts it.
     before = period.previous()
     collected_before = Payment.objects.filter(
@@ -47,7 +48,7 @@ def figures(year):
         "dues-collected",
         _("Dues collected"),
         this["collected"],
-        dues.money(collected_before or 0),
+        money(collected_before or 0),
         "money",
         period,
         figure="dues",

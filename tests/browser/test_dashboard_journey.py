@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from members import dues
+from members import services
 from members.models import Membership
 from tests.members.factories import CompanyFactory, MembershipPlanFactory
 
@@ -18,7 +18,7 @@ def test_staff_open_the_dashboard_switch_the_year_and_download_a_csv(
     plan = MembershipPlanFactory()
     for year, count in ((2025, 2), (2026, 3)):
         for _ in range(count):
-            member = dues.membership_create(
+            member = services.membership_create(
                 company=CompanyFactory(), plan=plan, start=date(year, 1, 1)
             )
             member.status = Membership.Status.ACTIVE

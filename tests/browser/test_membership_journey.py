@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from members import dues
+from members import services
 from tests.members.factories import MembershipPlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ def test_visitor_applies_staff_approve_and_the_new_member_sees_the_unpaid_invoic
     live_server, page, django_user_model
 ):
     plan = MembershipPlanFactory(name="Petite entreprise")
-    first_fee = dues.first_year_fee(plan, timezone.localdate())  # prorated by month
+    first_fee = services.first_year_fee(plan, timezone.localdate())  # prorated by month
     django_user_model.objects.create_superuser("marie", "marie@example.org", "s3cret-pass!")
 
     # 1. A visitor applies.

@@ -12,7 +12,7 @@ from django.utils import translation
 from cluster import dashboard
 from cluster.models import Student
 from cluster.templatetags import charts
-from members import dues
+from members import services
 from members.models import Membership
 from startups.models import Incubation, KpiSnapshot
 from startups.models import Programme as IncubationProgramme
@@ -38,7 +38,7 @@ def values(key, year):
 
 
 def membership(company, plan, start, status):
-    member = dues.membership_create(company=company, plan=plan, start=start, prorate=False)
+    member = services.membership_create(company=company, plan=plan, start=start, prorate=False)
     member.status = status
     member.save()
     return member
@@ -140,16 +140,18 @@ def test_a_membership_year_from_september_counts_memberships_joined_mid_year(set
 def test_dues_count_the_calendar_year_and_compare_what_was_collected():
     plan = MembershipPlanFactory(annual_fee=Decimal("300.00"))
     paid, unpaid, last_year = (
-        dues.membership_create(company=CompanyFactory(), plan=plan, start=start, prorate=False)
+        services.membership_create(company=CompanyFactory(), plan=plan, start=start, prorate=False)
         for start in (date(2026, 1, 1), date(2026, 1, 1), date(2025, 1, 1))
     )
-    invoice = dues.invoice_issue(membership=paid, issue_date=date(2026, 1, 2))
-    dues.invoice_issue(membership=unpaid, issue_date=date(2026, 1, 2))
-    old = dues.invoice_issue(membership=last_year, issue_date=date(2025, 1, 2))
-    dues.payment_record(
+    invoice = services.invoice_issue(membership=paid, issue_date=date(2026, 1, 2))
+    services.invoice_issue(membership=unpaid, issue_date=date(2026, 1, 2))
+    old = services.invoice_issue(membership=last_year, issue_date=date(2025, 1, 2))
+    services.payment_record(
         invoice=invoice, amount=Decimal("100.00"), date=date(2026, 2, 1), method="cheque"
     )
-    dues.payment_record(invoice=old, amount=Decimal("300.00"), date=date(2025, 3, 1), method="card")
+    services.payment_record(
+        invoice=old, amount=Decimal("300.00"), date=date(2025, 3, 1), method="card"
+    )
     # 2026: two fees of 300 expected and invoiced, 100 collected, 500 overdue (due 1 Feb).
     assert values("dues", 2026) == [
         Decimal("600.00"),

@@ -3,7 +3,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from members import dues
+from members import services
 from startups.models import Incubation, Programme
 from tests.members.factories import CompanyFactory, MembershipPlanFactory, SectorFactory
 
@@ -16,7 +16,7 @@ def test_home_page_shows_members_startups_and_trades(client):
     programme = Programme.objects.create(name="Incubation", stage="incubation")
     today = timezone.localdate()
     for company in CompanyFactory.create_batch(3, sectors=[sector]):
-        membership = dues.membership_create(company=company, plan=plan, start=today)
+        membership = services.membership_create(company=company, plan=plan, start=today)
         membership.status = "active"
         membership.save()
     Incubation.objects.create(

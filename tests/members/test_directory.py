@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from members import dues
+from members import services
 from members.models import Company, Membership
 
 from .factories import CompanyFactory, ContactFactory, MembershipPlanFactory, SectorFactory
@@ -67,7 +67,7 @@ def test_sector_facets_count_the_current_search_ignoring_the_sector_filter(clien
 def test_kind_member_lists_members_and_unregistered_kinds_list_nobody_yet(client, directory):
     plan = MembershipPlanFactory()
     for name in ("Vroom", "Alaxione"):
-        membership = dues.membership_create(
+        membership = services.membership_create(
             company=Company.objects.get(trade_name=name), plan=plan, start=date(2026, 1, 1)
         )
         membership.status = Membership.Status.ACTIVE

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from members import dues
+from members import services
 from members.models import Company, EmailLog, Invoice, Membership
 from tests.concurrency import run_concurrently
 
@@ -28,27 +28,27 @@ def plan():
 def member(plan):
     """A company with an admin representative and an invoiced membership for this year."""
     representative = RepresentativeFactory(role="admin", company__trade_name="Vroom")
-    start, _end = dues.membership_year(timezone.localdate())
-    membership = dues.membership_create(
+    start, _end = services.membership_year(timezone.localdate())
+    membership = services.membership_create(
         company=representative.company, plan=plan, start=start, prorate=False
     )
-    invoice = dues.invoice_issue(membership=membership, issue_date=start)
+    invoice = services.invoice_issue(membership=membership, issue_date=start)
     return representative, membership, invoice
 
 
 def test_the_membership_year_is_the_calendar_year_or_september_to_august(settings):
-    assert dues.membership_year(date(2026, 3, 15)) == (date(2026, 1, 1), date(2027, 1, 1))
+    assert services.membership_year(date(2026, 3, 15)) == (date(2026, 1, 1), date(2027, 1, 1))
     settings.CITE_MEMBERSHIP_YEAR_START_MONTH = 9
-    assert dues.membership_year(date(2026, 3, 15)) == (date(2025, 9, 1), date(2026, 9, 1))
-    assert dues.membership_year(date(2026, 9, 1)) == (date(2026, 9, 1), date(2027, 9, 1))
+    assert services.membership_year(date(2026, 3, 15)) == (date(2025, 9, 1), date(2026, 9, 1))
+    assert services.membership_year(date(2026, 9, 1)) == (date(2026, 9, 1), date(2027, 9, 1))
 
 
 def test_the_first_year_is_prorated_by_the_month_of_joining_when_set(plan, settings):
     settings.CITE_PRORATE_FIRST_YEAR = True
-    assert dues.first_year_fee(plan, date(2026, 10, 20)) == Decimal("75.00")  # 3 months
-    assert dues.first_year_fee(plan, date(2026, 1, 1)) == Decimal("300.00")
+    assert services.first_year_fee(plan, date(2026, 10, 20)) == Decimal("75.00")  # 3 months
+    assert services.first_year_fee(plan, date(2026, 1, 1)) == Decimal("300.00")
     settings.CITE_PRORATE_FIRST_YEAR = False
-    assert dues.first_year_fee(plan, date(2026, 10, 20)) == Decimal("300.00")
+    assert services.first_year_fee(plan, date(2026, 10, 20)) == Decimal("300.00")
 
 
 def test_memberships_of_one_company_cannot_overlap(member, plan):
@@ -84,10 +84,10 @@ def test_a_bad_period_or_fee_gets_a_clear_message(plan, start, end, fee, field):
 def test_invoices_are_numbered_without_gaps_within_each_year(plan):
     numbers = []
     for issue_date in (date(2026, 2, 1), date(2026, 3, 1), date(2027, 1, 5), date(2026, 12, 31)):
-        membership = dues.membership_create(
+        membership = services.membership_create(
             company=CompanyFactory(), plan=plan, start=date(2026, 1, 1), prorate=False
         )
-        numbers.append(dues.invoice_issue(membership=membership, issue_date=issue_date).number)
+        numbers.append(services.invoice_issue(membership=membership, issue_date=issue_date).number)
     assert numbers == ["2026-0001", "2026-0002", "2027-0001", "2026-0003"]
 
 
@@ -106,10 +106,10 @@ def test_an_invoice_copies_what_it_bills_with_the_legal_mentions(member, plan, s
 
 def test_vat_is_computed_on_plans_that_apply_it(plan):
     taxed = MembershipPlanFactory(name="Entreprise", annual_fee=Decimal("333.33"), vat_applies=True)
-    membership = dues.membership_create(
+    membership = services.membership_create(
         company=CompanyFactory(), plan=taxed, start=date(2026, 1, 1), prorate=False
     )
-    invoice = dues.invoice_issue(membership=membership, issue_date=date(2026, 1, 2))
+    invoice = services.invoice_issue(membership=membership, issue_date=date(2026, 1, 2))
     assert (invoice.vat_rate, invoice.vat_amount, invoice.amount_incl_tax) == (
         Decimal("20.00"),
         Decimal("66.67"),
@@ -121,37 +121,39 @@ def test_vat_is_computed_on_plans_that_apply_it(plan):
 def test_a_membership_is_invoiced_once_unless_credited(member):
     _rep, membership, invoice = member
     with pytest.raises(ValidationError, match="already invoiced"):
-        dues.invoice_issue(membership=membership)
-    credit = dues.credit_note_issue(invoice=invoice, reason="Erreur de formule")
+        services.invoice_issue(membership=membership)
+    credit = services.credit_note_issue(invoice=invoice, reason="Erreur de formule")
     assert credit.amount_incl_tax == Decimal("-300.00")
     assert credit.number.endswith("0002")
     assert Invoice.objects.with_balance().get(pk=invoice.pk).balance == Decimal("0.00")
-    again = dues.invoice_issue(membership=membership)
+    again = services.invoice_issue(membership=membership)
     assert again.number.endswith("0003")
 
 
 def test_partial_payments_then_paid_and_bad_amounts_are_refused(member):
     _rep, membership, invoice = member
-    dues.payment_record(
+    services.payment_record(
         invoice=invoice, amount=Decimal("100.00"), date=invoice.issue_date, method="cheque"
     )
     state = Invoice.objects.with_balance().get(pk=invoice.pk)
     assert state.balance == Decimal("200.00")
     with pytest.raises(ValidationError) as error:
-        dues.payment_record(
+        services.payment_record(
             invoice=invoice, amount=Decimal("250.00"), date=invoice.issue_date, method="cheque"
         )
     assert "200" in error.value.message_dict["amount"][0]
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        dues.payment_record(invoice=invoice, amount=Decimal("1.00"), date=tomorrow, method="cheque")
+        services.payment_record(
+            invoice=invoice, amount=Decimal("1.00"), date=tomorrow, method="cheque"
+        )
     assert "date" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        dues.payment_record(
+        services.payment_record(
             invoice=invoice, amount=Decimal("0"), date=invoice.issue_date, method="cheque"
         )
     assert "amount" in error.value.message_dict
-    dues.payment_record(
+    services.payment_record(
         invoice=invoice,
         amount=Decimal("200.00"),
         date=invoice.issue_date,
@@ -168,11 +170,11 @@ def test_a_lapsed_member_leaves_the_directory_and_comes_back_when_it_pays(member
     company = rep.company
     assert Company.objects.public().filter(pk=company.pk).exists()
     late = invoice.due_date + timedelta(days=400)
-    dues.reminders_send(today=invoice.due_date + timedelta(days=1))
+    services.reminders_send(today=invoice.due_date + timedelta(days=1))
     membership.refresh_from_db()
     assert membership.status == Membership.Status.GRACE
     assert Company.objects.public().filter(pk=company.pk).exists()
-    dues.reminders_send(today=late)
+    services.reminders_send(today=late)
     membership.refresh_from_db()
     assert membership.status == Membership.Status.LAPSED
     assert not Company.objects.public().filter(pk=company.pk).exists()
@@ -180,7 +182,7 @@ def test_a_lapsed_member_leaves_the_directory_and_comes_back_when_it_pays(member
     company.refresh_from_db()
     assert company.published  # the profile is kept
 
-    dues.payment_record(
+    services.payment_record(
         invoice=invoice, amount=invoice.amount_incl_tax, date=invoice.issue_date, method="transfer"
     )
     assert Company.objects.public().filter(pk=company.pk).exists()
@@ -189,7 +191,7 @@ def test_a_lapsed_member_leaves_the_directory_and_comes_back_when_it_pays(member
 
 def test_resigned_members_leave_and_companies_without_membership_follow_their_flag(member):
     rep, membership, _invoice = member
-    dues.membership_resign(membership=membership)
+    services.membership_resign(membership=membership)
     school = CompanyFactory(trade_name="Idem")
     hidden = CompanyFactory(published=False)
     public = set(Company.objects.public())
@@ -201,12 +203,12 @@ def test_send_reminders_twice_sends_each_reminder_once(member, settings):
     settings.CITE_OVERDUE_REMINDER_DAYS = [7, 21]
     _rep, membership, invoice = member
     day = invoice.due_date + timedelta(days=8)
-    first = dues.reminders_send(today=day)
-    second = dues.reminders_send(today=day)
+    first = services.reminders_send(today=day)
+    second = services.reminders_send(today=day)
     assert first["overdue"] == 1 and second["overdue"] == 0
     assert len(mail.outbox) == 1
     assert invoice.number in mail.outbox[0].body
-    dues.reminders_send(today=invoice.due_date + timedelta(days=22))
+    services.reminders_send(today=invoice.due_date + timedelta(days=22))
     assert len(mail.outbox) == 2
     assert EmailLog.objects.filter(kind="overdue").count() == 2
 
@@ -214,12 +216,12 @@ def test_send_reminders_twice_sends_each_reminder_once(member, settings):
 def test_renewal_notices_go_out_before_the_period_ends_once(member, settings):
     settings.CITE_RENEWAL_NOTICE_DAYS = 30
     _rep, membership, invoice = member
-    dues.payment_record(
+    services.payment_record(
         invoice=invoice, amount=invoice.amount_incl_tax, date=invoice.issue_date, method="transfer"
     )
-    assert dues.reminders_send(today=membership.end - timedelta(days=40))["renewal"] == 0
-    assert dues.reminders_send(today=membership.end - timedelta(days=20))["renewal"] == 1
-    assert dues.reminders_send(today=membership.end - timedelta(days=10))["renewal"] == 0
+    assert services.reminders_send(today=membership.end - timedelta(days=40))["renewal"] == 0
+    assert services.reminders_send(today=membership.end - timedelta(days=20))["renewal"] == 1
+    assert services.reminders_send(today=membership.end - timedelta(days=10))["renewal"] == 0
     assert EmailLog.objects.get(kind="renewal").to == _rep.user.email
 
 
@@ -231,13 +233,13 @@ def test_send_reminders_command_reports_what_it_did(member):
 
 def test_renewals_are_issued_in_bulk_for_members_in_good_standing(member, plan):
     _rep, membership, invoice = member
-    dues.payment_record(
+    services.payment_record(
         invoice=invoice, amount=invoice.amount_incl_tax, date=invoice.issue_date, method="transfer"
     )
-    invoices = dues.renewals_issue(year=membership.end.year)
+    invoices = services.renewals_issue(year=membership.end.year)
     assert [i.company for i in invoices] == [membership.company]
     assert invoices[0].period_start == membership.end
-    assert dues.renewals_issue(year=membership.end.year) == []
+    assert services.renewals_issue(year=membership.end.year) == []
 
 
 def test_the_representative_sees_memberships_invoices_and_balance(member, client):
@@ -279,12 +281,14 @@ def test_staff_record_a_payment_and_see_the_summary_and_ledger(member, admin_cli
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_issuers_get_twenty_consecutive_numbers(plan):
     memberships = [
-        dues.membership_create(company=CompanyFactory(), plan=plan, start=date(2026, 1, 1))
+        services.membership_create(company=CompanyFactory(), plan=plan, start=date(2026, 1, 1))
         for _ in range(20)
     ]
 
     invoices, errors = run_concurrently(
-        lambda membership: dues.invoice_issue(membership=membership, issue_date=date(2026, 6, 1)),
+        lambda membership: services.invoice_issue(
+            membership=membership, issue_date=date(2026, 6, 1)
+        ),
         [(membership,) for membership in memberships],
     )
 
@@ -295,17 +299,17 @@ def test_twenty_concurrent_issuers_get_twenty_consecutive_numbers(plan):
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_issuing_the_same_renewals_at_once_renew_each_member_once(plan):
     for _ in range(5):
-        membership = dues.membership_create(
+        membership = services.membership_create(
             company=CompanyFactory(), plan=plan, start=date(2026, 1, 1), prorate=False
         )
-        dues.payment_record(
-            invoice=dues.invoice_issue(membership=membership, issue_date=date(2026, 1, 1)),
+        services.payment_record(
+            invoice=services.invoice_issue(membership=membership, issue_date=date(2026, 1, 1)),
             amount=membership.fee,
             date=date(2026, 1, 15),
             method="transfer",
         )
 
-    results, errors = run_concurrently(lambda: dues.renewals_issue(year=2027), [(), ()])
+    results, errors = run_concurrently(lambda: services.renewals_issue(year=2027), [(), ()])
 
     # One run renews the five members; the other is refused, never a database error.
     assert sorted(len(invoices) for invoices in results) in ([0, 5], [5])

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.utils import timezone, translation
 
-from members import dues
+from members import services
 from startups.models import Incubation, KpiSnapshot, Programme
 from tests.browser.conftest import (  # noqa: F401 - fixtures and hook re-exported for pytest
     browser_context_args,
@@ -58,11 +58,11 @@ def equipped_company(trade_name):
         funds_raised="0.00",
         jobs_created=1,
     )
-    start, _end = dues.membership_year(today)
-    membership = dues.membership_create(
+    start, _end = services.membership_year(today)
+    membership = services.membership_create(
         company=company, plan=MembershipPlanFactory(), start=start, prorate=False
     )
-    dues.invoice_issue(membership=membership, issue_date=start)
+    services.invoice_issue(membership=membership, issue_date=start)
     return representative
 
 

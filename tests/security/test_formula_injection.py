@@ -18,7 +18,7 @@ from django.utils import timezone
 from cluster import dashboard
 from cluster.models import Programme as SchoolProgramme
 from cluster.models import Student
-from members import dues
+from members import services
 from members.models import Company, Contact, Payment, Sector
 from members.resources import FORMULA_TRIGGERS, neutralise_formula, restore_formula_escape
 from startups.models import Building, Office
@@ -230,11 +230,11 @@ def test_no_admin_export_holds_a_formula(
 
 def test_the_dues_ledger_holds_no_formula(client, django_user_model):
     company = CompanyFactory(legal_name=FORMULAS[0], trade_name=FORMULAS[3])
-    start, _end = dues.membership_year(timezone.localdate())
-    membership = dues.membership_create(
+    start, _end = services.membership_year(timezone.localdate())
+    membership = services.membership_create(
         company=company, plan=MembershipPlanFactory(), start=start, prorate=False
     )
-    invoice = dues.invoice_issue(membership=membership, issue_date=start)
+    invoice = services.invoice_issue(membership=membership, issue_date=start)
     Payment.objects.create(
         invoice=invoice, date=start, amount=Decimal("10.00"), method="transfer", reference="-2+3"
     )

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from members import dues
+from members import services
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counts = dues.reminders_send()
+        counts = services.reminders_send()
         self.stdout.write(
             _(
                 "%(renewal)d renewal notices, %(overdue)d overdue reminders sent; "

@@ -1,38 +1,28 @@
-"""The representatives' space, /my/: their companies' profiles, contacts, offers and
-colleagues.
-
-Every view fetches the company through ``Company.objects.editable_by(user)`` (or
-``administered_by``): another company's slug, or a contact of another company, is a 404.
-"""
-
-from decimal import Decimal
+"""The representatives' space: their companies, profiles, contacts, team and invitations."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .forms import AcceptInvitationForm, ContactForm, InvitationForm, OfferForm, ProfileForm
-from .invoice_pdf import invoice_pdf
-from .models import Company, Invoice, Offer, ProfileRevision, Representative
+from .. import services
+from ..forms import AcceptInvitationForm, ContactForm, InvitationForm, ProfileForm
+from ..models import Company, ProfileRevision, Representative
 
 
-def _company(request, slug, *, admin=False):
+def represented_company(request, slug, *, admin=False):
     """Return the company if this user may edit it (or administer it); 404 otherwise."""
     if admin:
         return get_object_or_404(Company.objects.administered_by(request.user), slug=slug)
     return get_object_or_404(Company.objects.editable_by(request.user), slug=slug)
 
 
-def _is_admin(company, user):
+def is_company_admin(company, user):
     return company.representatives.filter(user=user, role=Representative.Role.ADMIN).exists()
 
 
@@ -49,7 +39,7 @@ def my_companies(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_profile(request, slug):
-    company = _company(request, slug)
+    company = represented_company(request, slug)
     pending = services.pending_values(company)
     form_instance = Company.objects.get(pk=company.pk)  # the form may change it; never saved
     form = ProfileForm(
@@ -85,14 +75,14 @@ def my_profile(request, slug):
             "latest_revision": latest,
             "pending_logo": pending.get("logo") if pending.get("logo") != company.logo.name else "",
             "moderated": settings.CITE_MODERATE_PROFILES,
-            "is_admin": _is_admin(company, request.user),
+            "is_admin": is_company_admin(company, request.user),
         },
     )
 
 
 @login_required
 def my_contacts(request, slug):
-    company = _company(request, slug)
+    company = represented_company(request, slug)
     return render(
         request,
         "members/my/contacts.html",
@@ -103,7 +93,7 @@ def my_contacts(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_contact_edit(request, slug, pk=None):
-    company = _company(request, slug)
+    company = represented_company(request, slug)
     contact = get_object_or_404(company.contacts, pk=pk) if pk else None
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +116,7 @@ def my_contact_edit(request, slug, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_contact_delete(request, slug, pk):
-    company = _company(request, slug)
+    company = represented_company(request, slug)
     contact = get_object_or_404(company.contacts, pk=pk)
     if request.method == "POST":
         contact.delete()
@@ -138,70 +128,9 @@ def my_contact_delete(request, slug, pk):
 
 
 @login_required
-def my_offers(request, slug):
-    company = _company(request, slug)
-    return render(
-        request,
-        "members/my/offers.html",
-        {
-            "company": company,
-            "offers": company.offers.order_by("-created_at", "-pk"),
-            "today": timezone.localdate(),
-            "moderated": settings.CITE_MODERATE_PROFILES,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_offer_edit(request, slug, pk=None):
-    company = _company(request, slug)
-    offer = get_object_or_404(company.offers, pk=pk) if pk else Offer(company=company)
-    form = OfferForm(request.POST or None, instance=offer)
-    if request.method == "POST" and form.is_valid():
-        if offer.pk and not form.has_changed():
-            messages.info(request, _("Nothing changed."))
-            return redirect("members:my-offers", slug=company.slug)
-        try:
-            offer = services.offer_save(offer=form.save(commit=False), user=request.user)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if offer.status == Offer.Status.PENDING:
-                messages.success(
-                    request, _("Thank you. Your offer is pending review by the cluster's staff.")
-                )
-            else:
-                messages.success(request, _("Your offer is online."))
-            return redirect("members:my-offers", slug=company.slug)
-    return render(
-        request,
-        "members/my/offer_form.html",
-        {
-            "company": company,
-            "form": form,
-            "offer": offer if offer.pk else None,
-            "moderated": settings.CITE_MODERATE_PROFILES,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def my_offer_delete(request, slug, pk):
-    company = _company(request, slug)
-    offer = get_object_or_404(company.offers, pk=pk)
-    if request.method == "POST":
-        offer.delete()
-        messages.success(request, _("Offer “%(title)s” deleted.") % {"title": offer.title})
-        return redirect("members:my-offers", slug=company.slug)
-    return render(request, "members/my/offer_delete.html", {"company": company, "offer": offer})
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def my_team(request, slug):
-    company = _company(request, slug, admin=True)
+    company = represented_company(request, slug, admin=True)
     form = InvitationForm(request.POST or None, company=company)
     if request.method == "POST" and form.is_valid():
         services.invitation_send(
@@ -267,50 +196,3 @@ def accept_invitation(request, token):
     return render(
         request, "members/my/invitation_accept.html", {"invitation": invitation, "form": form}
     )
-
-
-@login_required
-def my_membership(request, slug):
-    company = _company(request, slug)
-    invoices = list(company.invoices.with_balance().order_by("-issue_date", "-sequence"))
-    balance = sum(
-        (invoice.balance for invoice in invoices if invoice.kind == Invoice.Kind.INVOICE),
-        Decimal("0.00"),
-    )
-    return render(
-        request,
-        "members/my/membership.html",
-        {
-            "company": company,
-            "memberships": company.memberships.select_related("plan"),
-            "invoices": invoices,
-            "balance": balance,
-            "is_admin": _is_admin(company, request.user),
-        },
-    )
-
-
-def _visible_invoices(user):
-    """Return the invoices this user may read: all for staff, else their companies'."""
-    invoices = Invoice.objects.with_balance().select_related("company", "credited_invoice")
-    if user.is_staff and user.has_perm("members.view_invoice"):
-        return invoices
-    return invoices.filter(company__in=Company.objects.editable_by(user))
-
-
-@login_required
-def invoice_detail(request, number):
-    invoice = get_object_or_404(_visible_invoices(request.user), number=number)
-    return render(
-        request,
-        "members/invoice.html",
-        {"invoice": invoice, "payments": invoice.payments.all()},
-    )
-
-
-@login_required
-def invoice_download(request, number):
-    invoice = get_object_or_404(_visible_invoices(request.user), number=number)
-    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response

@@ -1,0 +1,55 @@
+"""The models of the members app, one module per concern; every name is re-exported here."""
+
+from .applications import Application
+from .common import MONEY, Reviewed, validate_not_negative, validate_positive
+from .emails import EmailLog
+from .invoices import Invoice, InvoiceQuerySet, InvoiceSequence, Payment
+from .memberships import Membership, MembershipPlan, MembershipQuerySet, OrganisationKind
+from .offers import Offer, OfferQuerySet
+from .public import PublicDataVersion
+from .register import (
+    Company,
+    CompanyQuerySet,
+    Contact,
+    ContactQuerySet,
+    Country,
+    HeadcountBand,
+    LegalForm,
+    Sector,
+    current_year,
+    validate_year_founded,
+)
+from .self_service import Invitation, ProfileRevision, Representative
+
+__all__ = [
+    "MONEY",
+    "Application",
+    "Company",
+    "CompanyQuerySet",
+    "Contact",
+    "ContactQuerySet",
+    "Country",
+    "EmailLog",
+    "HeadcountBand",
+    "Invitation",
+    "Invoice",
+    "InvoiceQuerySet",
+    "InvoiceSequence",
+    "LegalForm",
+    "Membership",
+    "MembershipPlan",
+    "MembershipQuerySet",
+    "Offer",
+    "OfferQuerySet",
+    "OrganisationKind",
+    "Payment",
+    "ProfileRevision",
+    "PublicDataVersion",
+    "Representative",
+    "Reviewed",
+    "Sector",
+    "current_year",
+    "validate_not_negative",
+    "validate_positive",
+    "validate_year_founded",
+]

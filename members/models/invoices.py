@@ -1,0 +1,179 @@
+"""Invoices and credit notes, numbered without gaps within each year, and payments."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .common import MONEY, validate_positive
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number used in a year; locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice sequence")
+        verbose_name_plural = _("invoice sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def with_balance(self):
+        """Annotate what was paid, what credit notes took off, the balance and a status."""
+        paid = (
+            Payment.objects.filter(invoice=OuterRef("pk"))
+            .values("invoice")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        credited = (
+            Invoice.objects.filter(credited_invoice=OuterRef("pk"))
+            .values("credited_invoice")
+            .annotate(total=Sum("amount_incl_tax"))
+            .values("total")
+        )
+        zero = Value(Decimal("0.00"), output_field=models.DecimalField(**MONEY))
+        today = timezone.localdate()
+        return self.annotate(
+            paid=Coalesce(Subquery(paid), zero),
+            credited=Coalesce(Subquery(credited), zero),
+        ).annotate(
+            balance=F("amount_incl_tax") + F("credited") - F("paid"),
+            payment_status=Case(
+                When(kind=Invoice.Kind.CREDIT_NOTE, then=Value("credit")),
+                When(balance__lte=0, then=Value("paid")),
+                When(due_date__lt=today, then=Value("overdue")),
+                default=Value("unpaid"),
+            ),
+        )
+
+    def invoices(self):
+        return self.filter(kind=Invoice.Kind.INVOICE)
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note. Immutable: it copies everything it bills."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CREDIT_NOTE = "credit", _("credit note")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    sequence = models.PositiveIntegerField(_("sequence"), editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INVOICE)
+    company = models.ForeignKey(
+        "members.Company",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("company"),
+    )
+    membership = models.ForeignKey(
+        "members.Membership",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        null=True,
+        blank=True,
+        verbose_name=_("membership"),
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        null=True,
+        blank=True,
+        verbose_name=_("credit note for"),
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300)
+    seller_name = models.CharField(_("seller"), max_length=200)
+    seller_address = models.TextField(_("seller's address"))
+    seller_siren = models.CharField(_("seller's SIREN"), max_length=9, blank=True)
+    seller_vat_number = models.CharField(_("seller's VAT number"), max_length=16, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_address = models.TextField(_("buyer's address"), blank=True)
+    buyer_siren = models.CharField(_("buyer's SIREN"), max_length=9, blank=True)
+    buyer_vat_number = models.CharField(_("buyer's VAT number"), max_length=16, blank=True)
+    amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT (€)"), **MONEY)
+    amount_incl_tax = models.DecimalField(_("amount after tax (€)"), **MONEY)
+    vat_mention = models.CharField(_("VAT mention"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="members_invoice_gapless"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")),
+                name="members_invoice_due_after_issue",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("bank transfer")
+        DIRECT_DEBIT = "debit", _("direct debit")
+        CHEQUE = "cheque", _("cheque")
+        CARD = "card", _("card")
+        CASH = "cash", _("cash")
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount (€)"), **MONEY, validators=[validate_positive])
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="members_payment_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.invoice} · {self.amount} € · {self.date}"

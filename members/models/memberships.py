@@ -1,0 +1,127 @@
+"""Membership plans and memberships (one per company and period)."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..constraints import NoOverlapConstraint
+from ..periods import PeriodQuerySet, validate_period
+from .common import MONEY, validate_not_negative
+
+
+class OrganisationKind(models.TextChoices):
+    STARTUP = "startup", _("start-up")
+    SMALL = "small", _("small company")
+    LARGE = "large", _("larger company")
+    SCHOOL = "school", _("school")
+    PARTNER = "partner", _("partner")
+
+
+class MembershipPlan(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    organisation_kind = models.CharField(
+        _("kind of organisation"), max_length=10, choices=OrganisationKind.choices
+    )
+    annual_fee = models.DecimalField(
+        _("yearly fee (€)"), **MONEY, validators=[validate_not_negative]
+    )
+    vat_applies = models.BooleanField(_("VAT applies"), default=False)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[validate_not_negative],
+    )
+    active = models.BooleanField(_("active"), default=True, help_text=_("Offered to applicants."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["annual_fee", "name"]
+        verbose_name = _("membership plan")
+        verbose_name_plural = _("membership plans")
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(PeriodQuerySet):
+    def in_year(self, year):
+        """Return the memberships of the membership year that starts in ``year``."""
+        return self.filter(start__year=year)
+
+
+class Membership(models.Model):
+    """One year (or part of a year) of a company's membership. Every year is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending payment")
+        ACTIVE = "active", _("active")
+        GRACE = "grace", _("in grace period")
+        LAPSED = "lapsed", _("lapsed")
+        RESIGNED = "resigned", _("resigned")
+
+    Status.IN_GOOD_STANDING = (Status.ACTIVE, Status.GRACE)
+    Status.GONE = (Status.LAPSED, Status.RESIGNED)
+    Status.UNPAID = (Status.PENDING, Status.GRACE, Status.LAPSED)
+
+    company = models.ForeignKey(
+        "members.Company",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("company"),
+    )
+    plan = models.ForeignKey(
+        MembershipPlan, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("plan")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), help_text=_("The first day no longer covered."))
+    fee = models.DecimalField(_("fee (€, before tax)"), **MONEY, validators=[validate_not_negative])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "company"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [
+            models.Index(fields=["company", "start"], name="members_membership_latest"),
+            models.Index(fields=["start", "status"], name="members_membership_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="members_membership_end_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0), name="members_membership_fee_not_negative"
+            ),
+            NoOverlapConstraint(
+                name="members_membership_no_overlap",
+                owner="company",
+                violation_error_message=_(
+                    "This company already has a membership for part of this period (%(period)s)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(company)s, %(start)s to %(end)s") % {
+            "company": self.company,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    def clean(self):
+        validate_period(self.start, self.end)

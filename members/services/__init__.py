@@ -1,0 +1,65 @@
+"""Writes that touch several models or have side effects, one module per concern.
+
+Each function takes keyword-only arguments, runs in one transaction and checks what it
+saves with ``full_clean()``; emails leave through ``email`` after the commit. The public
+names are re-exported here.
+"""
+
+from .applications import application_approve, application_reject, application_submit
+from .invitations import (
+    InvitationError,
+    invitation_accept,
+    invitation_from_token,
+    invitation_send,
+    invitation_token,
+)
+from .invoices import credit_note_issue, invoice_issue, invoices_issue, payment_record
+from .memberships import first_year_fee, membership_create, membership_resign, membership_year
+from .moderation import (
+    PROFILE_FIELDS,
+    ModerationError,
+    pending_values,
+    profile_submit,
+    profile_values,
+    revision_approve,
+    revision_reject,
+)
+from .offers import offer_approve, offer_reject, offer_save
+from .register import company_unique_slug
+from .reminders import reminders_send
+from .renewals import renewals_issue
+from .reports import ledger_csv, yearly_summary
+
+__all__ = [
+    "PROFILE_FIELDS",
+    "InvitationError",
+    "ModerationError",
+    "application_approve",
+    "application_reject",
+    "application_submit",
+    "company_unique_slug",
+    "credit_note_issue",
+    "first_year_fee",
+    "invitation_accept",
+    "invitation_from_token",
+    "invitation_send",
+    "invitation_token",
+    "invoice_issue",
+    "invoices_issue",
+    "ledger_csv",
+    "membership_create",
+    "membership_resign",
+    "membership_year",
+    "offer_approve",
+    "offer_reject",
+    "offer_save",
+    "payment_record",
+    "pending_values",
+    "profile_submit",
+    "profile_values",
+    "reminders_send",
+    "renewals_issue",
+    "revision_approve",
+    "revision_reject",
+    "yearly_summary",
+]

@@ -1,0 +1,119 @@
+"""The public JSON API: companies and offers, with the filters of the pages."""
+
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+
+from ..caching import cache_public_response
+from ..models import Company
+from ..thumbnails import thumbnail_url
+from .directory import company_filterset
+from .offers import offer_filterset
+from .pagination import BadPage, paginate
+
+
+def _company_summary(company):
+    return {
+        "name": company.display_name,
+        "slug": company.slug,
+        "url": company.get_absolute_url(),
+        "city": company.city,
+        "sectors": [sector.slug for sector in company.sectors.all()],
+        "website": company.website,
+        "logo": thumbnail_url(company.logo, "small"),
+    }
+
+
+def _errors(form_errors):
+    return {field: [error["message"] for error in errors] for field, errors in form_errors.items()}
+
+
+def _page_url(request, number):
+    params = request.GET.copy()
+    params["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def _api_list(request, filterset, summarize):
+    """Answer a list API call: a page of the filtered results, each through ``summarize``.
+
+    The shape is ``{"count", "next", "previous", "results"}``; bad parameters get a 400
+    and a page past the end a 404, both as ``{"errors": {field: [messages]}}``.
+    """
+    if not filterset.is_valid():
+        return JsonResponse({"errors": _errors(filterset.errors.get_json_data())}, status=400)
+    try:
+        page = paginate(filterset.qs, request.GET)
+    except BadPage as exc:
+        return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
+    except Http404 as exc:
+        return JsonResponse({"errors": {"page": [str(exc)]}}, status=404)
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": (
+                _page_url(request, page.previous_page_number()) if page.has_previous() else None
+            ),
+            "results": [summarize(item) for item in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@cache_public_response
+def api_company_list(request):
+    return _api_list(request, company_filterset(request.GET), _company_summary)
+
+
+def _offer_summary(offer):
+    return {
+        "title": offer.title,
+        "id": offer.pk,
+        "url": offer.get_absolute_url(),
+        "kind": offer.kind,
+        "company": offer.company.slug,
+        "company_name": offer.company.display_name,
+        "city": offer.place,
+        "start_date": offer.start_date.isoformat(),
+        "duration_months": offer.duration_months,
+        "remote": offer.remote,
+        "monthly_stipend": None if offer.monthly_stipend is None else str(offer.monthly_stipend),
+        "expires_on": offer.expires_on.isoformat(),
+    }
+
+
+@cache_public_response
+def api_offer_list(request):
+    return _api_list(request, offer_filterset(request.GET), _offer_summary)
+
+
+@cache_public_response
+def api_company_detail(request, slug):
+    company = Company.objects.public().prefetch_related("sectors").filter(slug=slug).first()
+    if company is None:
+        return JsonResponse(
+            {"errors": {"slug": [_("No public company has this slug.")]}}, status=404
+        )
+    data = _company_summary(company)
+    data.update(
+        legal_name=company.legal_name,
+        postcode=company.postcode,
+        country=company.country,
+        email=company.email,
+        phone=company.phone,
+        description_fr=company.description_fr,
+        description_en=company.description_en,
+        year_founded=company.year_founded,
+        headcount_band=company.headcount_band,
+        logo_large=thumbnail_url(company.logo, "large"),
+        contacts=[
+            {
+                "name": str(contact),
+                "role": contact.role,
+                "email": contact.email,
+                "phone": contact.phone,
+            }
+            for contact in company.contacts.public()
+        ],
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

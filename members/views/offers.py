@@ -1,0 +1,40 @@
+"""The public offers: the list of open offers and an offer's page."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from ..caching import cache_public_response
+from ..filters import OfferFilter
+from ..models import Offer
+from .pagination import BadPage, paginate
+
+
+def offer_filterset(params):
+    """Filter the open offers, the newest first."""
+    offers = Offer.objects.open().select_related("company").order_by("-created_at", "-pk")
+    return OfferFilter(params, queryset=offers)
+
+
+def _offer_places():
+    """Return the places of the open offers, suggested by the town field."""
+    return list(Offer.objects.open().order_by("place").values_list("place", flat=True).distinct())
+
+
+@cache_public_response
+def offer_list(request):
+    filterset = offer_filterset(request.GET)
+    context = {"filterset": filterset, "places": _offer_places(), "page_obj": None}
+    if not filterset.is_valid():
+        return render(request, "members/offer_list.html", context, status=400)
+    try:
+        page = paginate(filterset.qs, request.GET)
+    except BadPage as exc:
+        raise Http404(str(exc)) from exc
+    context.update(page_obj=page, offers=page.object_list)
+    return render(request, "members/offer_list.html", context)
+
+
+@cache_public_response
+def offer_detail(request, pk):
+    offer = get_object_or_404(Offer.objects.open().select_related("company"), pk=pk)
+    return render(request, "members/offer_detail.html", {"offer": offer})
