@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the form renderer below (TemplatesSetting).
+    "django.forms",
     "django.contrib.postgres",
     "django_filters",
     "import_export",
@@ -66,6 +68,8 @@ AUTHENTICATION_BACKENDS = [
 
 ROOT_URLCONF = "cluster.urls"
 WSGI_APPLICATION = "cluster.wsgi.application"
+# Every form draws its errors the same way: one summary, errors tied to their inputs.
+FORM_RENDERER = "cluster.forms.FormRenderer"
 
 TEMPLATES = [
     {
