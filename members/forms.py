@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .images import process_logo
@@ -147,6 +149,14 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
+def _plan_choice_label(plan):
+    """Name a plan with its yearly fee, the figure applicants compare."""
+    fee = floatformat(plan.annual_fee, "-2g")
+    if plan.vat_applies:
+        return gettext("%(plan)s — %(fee)s € before tax a year") % {"plan": plan, "fee": fee}
+    return gettext("%(plan)s — %(fee)s € a year") % {"plan": plan, "fee": fee}
+
+
 class ApplicationForm(forms.ModelForm):
     """The public form to apply for membership. ``fax`` is a honeypot for robots."""
 
@@ -186,7 +196,9 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = MembershipPlan.objects.filter(active=True)
-        self.fields["plan"].empty_label = None
+        # No plan chosen in advance: the cheapest one (free, for partners) came first and
+        # was sent by applicants who never looked. An empty choice makes them pick.
+        self.fields["plan"].label_from_instance = _plan_choice_label
         self.fields["consent"].required = True
 
     @property

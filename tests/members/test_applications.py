@@ -151,3 +151,17 @@ def test_rejection_needs_a_reason_and_tells_the_applicant(
     application.refresh_from_db()
     assert application.status == Application.Status.REJECTED
     assert "Hors de la filière." in mail.outbox[-1].body
+
+
+def test_the_form_chooses_no_plan_in_advance(client, plan):
+    MembershipPlanFactory(name="Partenaire", annual_fee=0)
+    html = client.get(reverse("members:join")).text
+
+    select = re.search(r'<select name="plan".*?</select>', html, re.S).group()
+    assert re.findall(r"<option[^>]*selected[^>]*>([^<]*)<", select) == ["---------"]
+    assert "Partenaire — 0 € par an" in select
+    assert "required" in select
+    response = client.post(reverse("members:join"), form_data(plan, plan=""))
+    assert response.status_code == 200
+    assert 'href="#id_plan"' in response.text
+    assert not Application.objects.exists()
