@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds, search
+from .forms import DateInput
 from .models import Company, Offer, Sector
 
 
@@ -141,7 +142,7 @@ class OfferFilter(django_filters.FilterSet):
         label=_("Starting on or after"),
         field_name="start_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     class Meta:

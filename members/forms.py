@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
@@ -16,6 +18,21 @@ from .models import (
     Sector,
 )
 from .services import PROFILE_FIELDS
+
+
+class DateInput(forms.DateInput):
+    """A date picker. type="date" holds ISO dates only, whatever the language, so the
+    value is written that way, and a value it cannot hold (a hand-edited URL's) is left
+    out rather than written into the page."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
 
 def _https_by_default(model_field, **kwargs):
@@ -89,8 +106,8 @@ class OfferForm(forms.ModelForm):
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 8}),
             "description_en": forms.Textarea(attrs={"rows": 8}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput(),
+            "expires_on": DateInput(),
         }
 
 

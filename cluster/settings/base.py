@@ -122,6 +122,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first, as in the UK (cluster/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["cluster.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
