@@ -8,17 +8,8 @@
     summary.focus();
   }
 
-  // On small screens, fold the filter panel above the results (it starts open without JS).
-  document.querySelectorAll("details[data-collapse-below]").forEach(function (details) {
-    var width = parseInt(details.getAttribute("data-collapse-below"), 10);
-    var hasFilters = window.location.search.length > 1;
-    if (window.innerWidth < width && !hasFilters) {
-      details.open = false;
-    }
+  // The annual report's print button (a button, not an inline handler: the CSP forbids them).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
   });
 })();
-
-// The annual report's print button (a button, not an inline handler: the CSP forbids them).
-document.querySelectorAll("[data-print]").forEach(function (button) {
-  button.addEventListener("click", function () { window.print(); });
-});

@@ -307,3 +307,9 @@ def test_a_search_typed_while_browsing_by_name_is_ranked_by_relevance(client, di
     names = [company.trade_name for company in response.context["companies"]]
     assert names[0] == "Arcade Perpignan"
     assert client.get(API, {"sort": "name"}).status_code == 200
+
+
+def test_the_filter_panel_is_folded_on_phones_until_a_search_is_under_way(client, directory):
+    assert '<details class="filters-panel">' in client.get(LIST).text
+    assert '<details class="filters-panel">' in client.get(LIST, {"page": "1"}).text
+    assert '<details class="filters-panel" open>' in client.get(LIST, {"city": "Perpignan"}).text
