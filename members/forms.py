@@ -36,9 +36,14 @@ class DateInput(forms.DateInput):
 
 
 def _https_by_default(model_field, **kwargs):
-    """Make URL fields read "example.org" as https://example.org (Django 6's default)."""
+    """Make URL fields read "example.org" as https://example.org (Django 6's default).
+
+    They are text inputs with a URL keyboard, not type="url": that one holds absolute
+    URLs only, so "example.org", which the form accepts, could not be shown back.
+    """
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+        kwargs["widget"] = forms.TextInput(attrs={"inputmode": "url"})
     return model_field.formfield(**kwargs)
 
 
