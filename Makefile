@@ -37,9 +37,9 @@ lint: $(VENV)/.installed-dev
 
 # Needs gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: $(VENV)/.installed-dev
-	$(PY) manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
-	$(PY) manage.py makemessages --domain djangojs --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'tools/*'
+	$(PY) manage.py makemessages --domain djangojs --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tools/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'tools/*'
 
 clean:
 	rm -rf $(VENV) var media staticfiles

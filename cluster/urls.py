@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from . import views
@@ -8,6 +11,9 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page links; send them to the
+    # SVG icon (its static URL, hashed in production, is looked up at request time).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/dashboard/", views.staff_dashboard, name="staff-dashboard"),

@@ -16,7 +16,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .forms import InvitationForm
+from .forms import DateInput, InvitationForm
 from .models import (
     Application,
     Company,
@@ -563,7 +563,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (€)"), max_digits=10, decimal_places=2)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
 

@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds, search
+from .forms import DateInput
 from .models import Company, Offer, Sector
 
 
@@ -71,6 +72,19 @@ class CompanyFilter(django_filters.FilterSet):
         model = Company
         fields = ["q", "sector", "city", "kind", "hiring", "sort"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No sort chosen means relevance with words to search, the name otherwise. The
+        # empty choice says which, and that sort is not offered twice: the select shows the
+        # order of the list, and a search typed next still gets the default order.
+        default = SortChoice.RELEVANCE if (self.data.get("q") or "").strip() else SortChoice.NAME
+        labels = dict(SortChoice.CHOICES)
+        field = self.form.fields["sort"]
+        field.choices = [("", labels[default]), *SortChoice.CHOICES]
+        field.widget.choices = [("", labels[default])] + [
+            (value, label) for value, label in SortChoice.CHOICES if value != default
+        ]
+
     def filter_search(self, queryset, name, value):
         return search.search(queryset, value) if value.strip() else queryset
 
@@ -128,7 +142,7 @@ class OfferFilter(django_filters.FilterSet):
         label=_("Starting on or after"),
         field_name="start_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -1,6 +1,10 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .images import process_logo
@@ -16,10 +20,30 @@ from .models import (
 from .services import PROFILE_FIELDS
 
 
+class DateInput(forms.DateInput):
+    """A date picker. type="date" holds ISO dates only, whatever the language, so the
+    value is written that way, and a value it cannot hold (a hand-edited URL's) is left
+    out rather than written into the page."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
 def _https_by_default(model_field, **kwargs):
-    """Make URL fields read "example.org" as https://example.org (Django 6's default)."""
+    """Make URL fields read "example.org" as https://example.org (Django 6's default).
+
+    They are text inputs with a URL keyboard, not type="url": that one holds absolute
+    URLs only, so "example.org", which the form accepts, could not be shown back.
+    """
     if isinstance(model_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+        kwargs["widget"] = forms.TextInput(attrs={"inputmode": "url"})
     return model_field.formfield(**kwargs)
 
 
@@ -87,8 +111,8 @@ class OfferForm(forms.ModelForm):
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 8}),
             "description_en": forms.Textarea(attrs={"rows": 8}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": DateInput(),
+            "expires_on": DateInput(),
         }
 
 
@@ -147,6 +171,14 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
+def _plan_choice_label(plan):
+    """Name a plan with its yearly fee, the figure applicants compare."""
+    fee = floatformat(plan.annual_fee, "-2g")
+    if plan.vat_applies:
+        return gettext("%(plan)s — %(fee)s € before tax a year") % {"plan": plan, "fee": fee}
+    return gettext("%(plan)s — %(fee)s € a year") % {"plan": plan, "fee": fee}
+
+
 class ApplicationForm(forms.ModelForm):
     """The public form to apply for membership. ``fax`` is a honeypot for robots."""
 
@@ -186,7 +218,9 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = MembershipPlan.objects.filter(active=True)
-        self.fields["plan"].empty_label = None
+        # No plan chosen in advance: the cheapest one (free, for partners) came first and
+        # was sent by applicants who never looked. An empty choice makes them pick.
+        self.fields["plan"].label_from_instance = _plan_choice_label
         self.fields["consent"].required = True
 
     @property

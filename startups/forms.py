@@ -1,5 +1,7 @@
 from django import forms
 
+from members.forms import DateInput
+
 from .models import KpiSnapshot
 
 
@@ -7,7 +9,7 @@ class KpiForm(forms.ModelForm):
     class Meta:
         model = KpiSnapshot
         fields = ["date", "headcount", "revenue", "funds_raised", "jobs_created"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": DateInput()}
 
     def __init__(self, *args, incubation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for the form renderer below (TemplatesSetting).
+    "django.forms",
     "django.contrib.postgres",
     "django_filters",
     "import_export",
@@ -69,6 +71,8 @@ AUTHENTICATION_BACKENDS = [
 
 ROOT_URLCONF = "cluster.urls"
 WSGI_APPLICATION = "cluster.wsgi.application"
+# Every form draws its errors the same way: one summary, errors tied to their inputs.
+FORM_RENDERER = "cluster.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -122,6 +126,8 @@ LANGUAGE_CODE = "fr"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates day first, as in the UK (cluster/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["cluster.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

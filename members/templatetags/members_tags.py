@@ -22,6 +22,15 @@ def getlist(query_dict, key):
 
 
 @register.filter
+def has_search(query_dict):
+    """Return whether a query string searches or filters (anything but the page number).
+
+    The filter panels start open then, and folded on phones otherwise.
+    """
+    return any(value.strip() for key, value in query_dict.items() if key != "page")
+
+
+@register.filter
 def organization_json_ld(company, request):
     """Return the schema.org Organization of a company as a JSON-LD script element."""
     site = f"{request.scheme}://{request.get_host()}"

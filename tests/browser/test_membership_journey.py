@@ -26,6 +26,7 @@ def test_visitor_applies_staff_approve_and_the_new_member_sees_the_unpaid_invoic
     page.get_by_label("Prénom").fill("Núria")
     page.locator("[name=contact_last_name]").fill("Puig")
     page.get_by_label("E-mail").fill("nuria@pixel.example")
+    page.get_by_label("Formule").select_option(label="Petite entreprise — 300 € par an")
     page.get_by_label("Motivation").fill("Rejoindre les studios de la Cité digitale.")
     page.get_by_label(re.compile("J’accepte|I agree")).check()
     page.get_by_role("button", name="Envoyer la candidature").click()

@@ -107,3 +107,10 @@ def test_company_page_shows_a_published_company_and_hides_an_unpublished_one(cli
     assert "Studio de réalité virtuelle." in response.text
     assert client.get(hidden.get_absolute_url()).status_code == 404
     assert client.get("/directory/no-such-company/").status_code == 404
+
+
+def test_every_page_links_the_icon_and_favicon_ico_leads_to_it(client):
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").text
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"

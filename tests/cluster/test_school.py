@@ -676,7 +676,7 @@ def test_an_offer_waits_a_third_of_the_previous_internship_before_the_next_inter
 
     assert ("start" in errors) is not accepted
     if not accepted:
-        assert "only from May 6, 2025" in errors["start"][0]
+        assert "only from 6 May 2025" in errors["start"][0]  # English dates are day first
 
 
 @pytest.mark.parametrize("other_offer", [True, False])

@@ -170,3 +170,17 @@ def test_two_staff_approving_one_application_at_once_create_one_member(plan, adm
     assert Company.objects.count() == 1
     assert Membership.objects.count() == 1
     assert Invoice.objects.count() == 1
+
+
+def test_the_form_chooses_no_plan_in_advance(client, plan):
+    MembershipPlanFactory(name="Partenaire", annual_fee=0)
+    html = client.get(reverse("members:join")).text
+
+    select = re.search(r'<select name="plan".*?</select>', html, re.S).group()
+    assert re.findall(r"<option[^>]*selected[^>]*>([^<]*)<", select) == ["---------"]
+    assert "Partenaire — 0 € par an" in select
+    assert "required" in select
+    response = client.post(reverse("members:join"), form_data(plan, plan=""))
+    assert response.status_code == 200
+    assert 'href="#id_plan"' in response.text
+    assert not Application.objects.exists()

@@ -1,6 +1,7 @@
 """The public directory page, company pages and the JSON API."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -274,3 +275,41 @@ def test_an_edit_is_visible_at_once_despite_the_cache(client, directory):
 def test_logged_in_users_are_never_served_a_cached_page(admin_client, directory):
     admin_client.get(LIST)
     assert "X-Cache" not in admin_client.get(LIST)
+
+
+def sort_options(html):
+    """Return the sort select's options as (value, label, selected) tuples."""
+    select = re.search(r'<select name="sort".*?</select>', html, re.S).group()
+    return [
+        (value, label.strip(), bool(selected))
+        for value, selected, label in re.findall(
+            r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select
+        )
+    ]
+
+
+def test_the_sort_select_shows_the_order_of_the_list(client, directory):
+    browsing = client.get(LIST, headers={"accept-language": "en"}).text
+    assert sort_options(browsing) == [
+        ("", "Name", True),
+        ("relevance", "Relevance", False),
+        ("newest", "Newest", False),
+    ]
+    searching = client.get(LIST, {"q": "perpignan"}, headers={"accept-language": "en"}).text
+    assert sort_options(searching)[0] == ("", "Relevance", True)
+    newest = client.get(LIST, {"sort": "newest"}, headers={"accept-language": "en"}).text
+    assert ("newest", "Newest", True) in sort_options(newest)
+
+
+def test_a_search_typed_while_browsing_by_name_is_ranked_by_relevance(client, directory):
+    # The form sends the select's empty choice ("Name" while browsing) with the new words.
+    response = client.get(LIST, {"q": "Arcade Perpignan", "sort": ""})
+    names = [company.trade_name for company in response.context["companies"]]
+    assert names[0] == "Arcade Perpignan"
+    assert client.get(API, {"sort": "name"}).status_code == 200
+
+
+def test_the_filter_panel_is_folded_on_phones_until_a_search_is_under_way(client, directory):
+    assert '<details class="filters-panel">' in client.get(LIST).text
+    assert '<details class="filters-panel">' in client.get(LIST, {"page": "1"}).text
+    assert '<details class="filters-panel" open>' in client.get(LIST, {"city": "Perpignan"}).text
