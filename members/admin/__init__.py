@@ -1,0 +1,15 @@
+"""The members app's admin, one module per concern (importing them registers the models)."""
+
+from . import applications, billing, emails, offers, register, review, self_service
+from .register import AllOrNothingImportAdmin
+
+__all__ = [
+    "AllOrNothingImportAdmin",
+    "applications",
+    "billing",
+    "emails",
+    "offers",
+    "register",
+    "review",
+    "self_service",
+]

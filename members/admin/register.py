@@ -1,0 +1,259 @@
+"""The register in the admin: companies (with import and export), sectors and contacts."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import services
+from ..forms import InvitationForm
+from ..models import (
+    Company,
+    Contact,
+    Membership,
+    Representative,
+    Sector,
+)
+from ..resources import CompanyResource, ContactResource, SectorResource, row_errors
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ("first_name", "last_name", "role", "email", "phone", "public_consent", "approved")
+
+
+class RepresentativeInline(admin.TabularInline):
+    model = Representative
+    extra = 0
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("start", "end", "plan", "fee", "status")
+    show_change_link = True
+
+
+class CityFilter(admin.SimpleListFilter):
+    title = _("city")
+    parameter_name = "city"
+
+    def lookups(self, request, model_admin):
+        cities = (
+            Company.objects.exclude(city="")
+            .order_by("city")
+            .values_list("city", flat=True)
+            .distinct()
+        )
+        return [(city, city) for city in cities]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(city=self.value())
+        return queryset
+
+
+def _set_published(queryset, published):
+    """Save one company at a time, so that each change lands in its history."""
+    companies = list(queryset.exclude(published=published))
+    for company in companies:
+        company.published = published
+        company.save(update_fields=["published", "updated_at"])
+    return len(companies)
+
+
+@admin.action(description=_("Publish the selected companies"))
+def publish(modeladmin, request, queryset):
+    count = _set_published(queryset, True)
+    modeladmin.message_user(request, _("%(count)d companies published.") % {"count": count})
+
+
+@admin.action(description=_("Unpublish the selected companies"))
+def unpublish(modeladmin, request, queryset):
+    count = _set_published(queryset, False)
+    modeladmin.message_user(request, _("%(count)d companies unpublished.") % {"count": count})
+
+
+class AllOrNothingImportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Import and export in the admin, where a file with any bad row imports nothing.
+
+    The preview is a dry run; the confirm step imports again in one transaction and rolls
+    everything back if a row became invalid since the preview.
+    """
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            problems = row_errors(self.resource_classes[0](), result)
+            self.message_user(
+                request,
+                _("Nothing was imported. %(problems)s")
+                % {
+                    "problems": "; ".join(
+                        _("row %(row)s, column %(column)s: %(message)s")
+                        % {"row": row, "column": column, "message": message}
+                        for row, column, message in problems
+                    )
+                },
+                level=messages.ERROR,
+            )
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(reverse(f"admin:{app_label}_{model_name}_import"))
+        return super().process_result(result, request)
+
+
+@admin.register(Company)
+class CompanyAdmin(AllOrNothingImportAdmin):
+    resource_classes = [CompanyResource]
+    list_display = (
+        "trade_name",
+        "legal_name",
+        "siret",
+        "city",
+        "sector_list",
+        "published",
+        "updated_at",
+    )
+    list_display_links = ("trade_name",)
+    list_filter = ("published", "sectors", CityFilter, "country", "headcount_band")
+    search_fields = ("trade_name", "legal_name", "siren", "siret", "city", "email")
+    autocomplete_fields = ("sectors",)
+    prepopulated_fields = {"slug": ("trade_name",)}
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [ContactInline, RepresentativeInline, MembershipInline]
+    actions = [publish, unpublish]
+    change_form_template = "admin/members/company/change_form.html"
+    list_per_page = 50
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("trade_name", "legal_name", "slug", "published")}),
+        (
+            _("Legal identity"),
+            {"fields": ("siren", "siret", "vat_number", "naf_code", "legal_form")},
+        ),
+        (_("Address"), {"fields": ("street", "postcode", "city", "country")}),
+        (
+            _("Contact details"),
+            {
+                "fields": (
+                    "website",
+                    "email",
+                    "phone",
+                    "linkedin_url",
+                    "instagram_url",
+                    "facebook_url",
+                    "youtube_url",
+                )
+            },
+        ),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "sectors",
+                    "headcount_band",
+                    "year_founded",
+                    "description_fr",
+                    "description_en",
+                    "logo",
+                )
+            },
+        ),
+        (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sectors")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/invite/",
+                self.admin_site.admin_view(self.invite_view),
+                name="members_company_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request, pk):
+        """Invite a representative of this company (staff with the change permission)."""
+        company = get_object_or_404(Company, pk=pk)
+        if not self.has_change_permission(request, company):
+            raise PermissionDenied
+        form = InvitationForm(request.POST or None, company=company)
+        if request.method == "POST" and form.is_valid():
+            services.invitation_send(
+                company=company,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+            self.message_user(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return HttpResponseRedirect(reverse("admin:members_company_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invite a representative of %(company)s") % {"company": company},
+            "form": form,
+            "opts": self.opts,
+            "original": company,
+        }
+        return TemplateResponse(request, "admin/members/company/invite.html", context)
+
+    @admin.display(description=_("sectors"))
+    def sector_list(self, obj):
+        return ", ".join(sector.label for sector in obj.sectors.all())
+
+
+@admin.register(Sector)
+class SectorAdmin(AllOrNothingImportAdmin):
+    resource_classes = [SectorResource]
+    list_display = ("name", "name_en", "slug", "company_count")
+    search_fields = ("name", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(company_count=Count("companies"))
+
+    @admin.display(description=_("companies"), ordering="company_count")
+    def company_count(self, obj):
+        return obj.company_count
+
+
+@admin.action(description=_("Approve the selected contacts"))
+def approve_contacts(modeladmin, request, queryset):
+    count = 0
+    for contact in queryset.filter(approved=False):
+        contact.approved = True
+        contact.save(update_fields=["approved", "updated_at"])
+        count += 1
+    modeladmin.message_user(request, _("%(count)d contacts approved.") % {"count": count})
+
+
+@admin.register(Contact)
+class ContactAdmin(AllOrNothingImportAdmin):
+    resource_classes = [ContactResource]
+    list_display = ("__str__", "company", "role", "email", "public_consent", "approved")
+    list_filter = ("approved", "public_consent")
+    actions = [approve_contacts]
+    search_fields = ("first_name", "last_name", "email", "company__trade_name")
+    autocomplete_fields = ("company",)
+    list_select_related = ("company",)
