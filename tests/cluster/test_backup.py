@@ -27,7 +27,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import translation
 
-from cluster import backup
+from cluster.backup import postgres
 from members.images import process_logo
 from members.models import Company
 from members.thumbnails import thumbnail_url
@@ -205,11 +205,11 @@ def test_backup_skips_a_pg_dump_older_than_the_server(tmp_path, monkeypatch):
     old.chmod(0o755)
     monkeypatch.setenv("PATH", f"{programs}{os.pathsep}{os.environ['PATH']}")
 
-    assert backup._binary("pg_dump", connection) != str(old)
+    assert postgres.client_program("pg_dump", connection) != str(old)
 
 
 def test_the_database_password_goes_in_the_environment_never_on_the_command_line():
-    args, env = backup._libpq_arguments(
+    args, env = postgres.libpq_arguments(
         {
             "NAME": "cite",
             "USER": "cite",

@@ -1,33 +1,10 @@
-"""Demo data for the member register: the cluster of the article, and bulk companies.
+"""The demo cluster of the article: its sectors, its named companies, and the words that
+generated members are made of."""
 
-No Faker here: ``make run`` installs without the dev extras, and the demo must be the
-same on every machine, so names come from fixed lists and a seeded random generator.
-"""
-
-import random
-from collections import defaultdict
-from datetime import timedelta
-from decimal import Decimal
-
-from django.db import transaction
-from django.utils import timezone
-from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
-from stdnum import luhn
-
-from . import search, services
-from .caching import bump_public_version
-from .models import (
-    Company,
+from ..models import (
     Country,
     HeadcountBand,
     LegalForm,
-    Membership,
-    MembershipPlan,
-    Offer,
-    OrganisationKind,
-    Payment,
-    Sector,
 )
 
 SECTORS = [
@@ -48,6 +25,7 @@ SECTORS = [
     ("son-musique", "Son et musique", "Sound and music"),
     ("accompagnement", "Accompagnement d'entreprises", "Business support"),
 ]
+
 
 # Companies named in the article (descriptions drawn from it), with their sectors.
 ARTICLE_COMPANIES = [
@@ -215,6 +193,7 @@ ARTICLE_COMPANIES = [
     },
 ]
 
+
 CITIES = [
     ("Perpignan", "66000", Country.FRANCE),
     ("Le Soler", "66270", Country.FRANCE),
@@ -240,6 +219,7 @@ CITIES = [
     ("Figueres", "17600", Country.SPAIN),
 ]
 
+
 NAME_FIRST = [
     "Atelier",
     "Studio",
@@ -254,6 +234,8 @@ NAME_FIRST = [
     "Manufacture",
     "Société",
 ]
+
+
 NAME_CORE = [
     "Tramontane",
     "Canigou",
@@ -278,6 +260,8 @@ NAME_CORE = [
     "Castell",
     "Olivier",
 ]
+
+
 NAME_LAST = [
     "Productions",
     "Numérique",
@@ -296,6 +280,8 @@ NAME_LAST = [
     "Data",
     "Lab",
 ]
+
+
 SECTOR_PITCH = {
     "animation-3d": (
         "Studio d'animation et de modélisation 3D.",
@@ -357,311 +343,9 @@ SECTOR_PITCH = {
     ),
 }
 
+
 # Enough generated members, with the article's companies, for "more than 90".
 DEMO_GENERATED_MEMBERS = 88
+
+
 DEMO_SEED = 66270
-
-
-def make_siret(rng, taken):
-    """Return a valid SIRET (Luhn) whose SIREN and SIRET are not in ``taken``."""
-    while True:
-        body = f"{rng.randrange(10_000_000, 100_000_000)}"
-        siren = body + luhn.calc_check_digit(body)
-        head = siren + f"{rng.randrange(1, 10_000):04d}"
-        siret = head + luhn.calc_check_digit(head)
-        if siret not in taken and not siren.startswith("356000000"):
-            taken.add(siret)
-            return siret
-
-
-def generated_company(rng, *, number, sectors_by_slug, taken_sirets, slug_suffix=""):
-    """Build (unsaved) one plausible member company and the sectors it belongs to."""
-    trade_name = f"{rng.choice(NAME_FIRST)} {rng.choice(NAME_CORE)} {rng.choice(NAME_LAST)}"
-    city, postcode, country = rng.choice(CITIES)
-    sector_slugs = rng.sample(sorted(SECTOR_PITCH), k=rng.choice((1, 1, 2, 2, 3)))
-    form = rng.choice([LegalForm.SAS, LegalForm.SASU, LegalForm.SARL, LegalForm.EURL])
-    if country == Country.SPAIN:
-        form = LegalForm.SL
-    siret = make_siret(rng, taken_sirets) if country == Country.FRANCE else ""
-    slug = f"{slugify(trade_name)}-{number}{slug_suffix}"
-    company = Company(
-        trade_name=trade_name,
-        legal_name=f"{trade_name} {form.value}",
-        slug=slug,
-        siret=siret,
-        siren=siret[:9],
-        legal_form=form,
-        city=city,
-        postcode=postcode,
-        country=country,
-        website=f"https://{slug}.example.org",
-        email=f"contact@{slug}.example.org",
-        headcount_band=rng.choice(HeadcountBand.values),
-        year_founded=rng.randrange(1990, 2026),
-        description_fr=" ".join(SECTOR_PITCH[s][0] for s in sector_slugs)
-        + f" Basée à {city}, membre du Pôle Action Média.",
-        description_en=" ".join(SECTOR_PITCH[s][1] for s in sector_slugs)
-        + f" Based in {city}, a member of the Pôle Action Média.",
-        published=True,
-    )
-    return company, [sectors_by_slug[s] for s in sector_slugs]
-
-
-@transaction.atomic
-def seed_sectors():
-    """Create the article's trades; keep the names staff may have edited since."""
-    existing = set(Sector.objects.values_list("slug", flat=True))
-    for slug, name, name_en in SECTORS:
-        if slug not in existing:
-            Sector.objects.create(slug=slug, name=name, name_en=name_en)
-    return {sector.slug: sector for sector in Sector.objects.all()}
-
-
-def _bulk_insert(pairs, *, history=True):
-    """Insert companies and their sectors in a few queries, with their history rows unless
-    ``history`` is False (synthetic benchmark data, where they would double the cost).
-    """
-    objects = [company for company, _sectors in pairs]
-    if history:
-        companies = bulk_create_with_history(objects, Company, batch_size=2000)
-    else:
-        companies = Company.objects.bulk_create(objects, batch_size=5000)
-    through = Company.sectors.through
-    through.objects.bulk_create(
-        [
-            through(company_id=company.pk, sector_id=sector.pk)
-            for company, (_c, sectors) in zip(companies, pairs, strict=True)
-            for sector in sectors
-        ],
-        batch_size=5000,
-    )
-    # bulk_create sends no signal: index and invalidate here, in the same transaction.
-    search.index_companies([company.pk for company in companies])
-    bump_public_version()
-    return companies
-
-
-@transaction.atomic
-def seed_cluster():
-    """Create the article's cluster and the generated members; return how many were added.
-
-    Idempotent: every demo company has a fixed slug, and only missing ones are created.
-    """
-    sectors = seed_sectors()
-    existing_slugs = set(Company.objects.values_list("slug", flat=True))
-    taken_sirets = set(Company.objects.exclude(siret="").values_list("siret", flat=True))
-    pairs = []
-    for data in ARTICLE_COMPANIES:
-        data = dict(data)
-        sector_slugs = data.pop("sectors")
-        if data["slug"] in existing_slugs:
-            continue
-        rng = random.Random(f"{DEMO_SEED}-{data['slug']}")
-        siret = make_siret(rng, taken_sirets) if data.get("country", "FR") == "FR" else ""
-        company = Company(siret=siret, siren=siret[:9], published=True, **data)
-        pairs.append((company, [sectors[s] for s in sector_slugs]))
-    for number in range(1, DEMO_GENERATED_MEMBERS + 1):
-        # One generator a company, so that each demo company is the same on every run
-        # whatever else exists: that is what makes the command idempotent.
-        rng = random.Random(f"{DEMO_SEED}-{number}")
-        company, company_sectors = generated_company(
-            rng, number=number, sectors_by_slug=sectors, taken_sirets=taken_sirets
-        )
-        if company.slug not in existing_slugs:
-            pairs.append((company, company_sectors))
-    _bulk_insert(pairs)
-    return len(pairs)
-
-
-@transaction.atomic
-def bulk_generate_companies(count, *, seed=None):
-    """Add ``count`` generated companies in bulk for benchmarks, without history rows;
-    return how many."""
-    sectors = seed_sectors()
-    rng = random.Random(seed)
-    run = f"-{rng.randrange(36**5):x}"
-    taken_sirets = set(Company.objects.exclude(siret="").values_list("siret", flat=True))
-    existing_slugs = set(Company.objects.values_list("slug", flat=True))
-    pairs = []
-    for number in range(1, count + 1):
-        company, company_sectors = generated_company(
-            rng,
-            number=number,
-            sectors_by_slug=sectors,
-            taken_sirets=taken_sirets,
-            slug_suffix=run,
-        )
-        if company.slug in existing_slugs:
-            continue
-        pairs.append((company, company_sectors))
-    _bulk_insert(pairs, history=False)
-    return len(pairs)
-
-
-PLANS = [
-    ("Start-up", OrganisationKind.STARTUP, "150.00", False),
-    ("Petite entreprise", OrganisationKind.SMALL, "300.00", False),
-    ("Entreprise", OrganisationKind.LARGE, "600.00", False),
-    ("Partenaire", OrganisationKind.PARTNER, "0.00", False),
-]
-NO_MEMBERSHIP = {
-    "pole-action-media",
-    "idem",
-    "french-tech-barcelona",
-    "chambre-de-commerce-francaise-barcelone",
-}
-STARTUP_SLUGS = {"vroom", "alaxione", "stravvel", "mind-and-go"}
-
-
-@transaction.atomic
-def seed_dues():
-    """Give the demo members plans, this year's membership and its invoice; most paid.
-
-    Idempotent: companies that already have a membership are left alone. The school and
-    the partners have no membership: they follow their published flag alone. Written in
-    bulk (the demo's data is known to be valid), numbered by the same invoicing service.
-    """
-    plans = {}
-    for name, kind, fee, vat in PLANS:
-        plans[kind], _created = MembershipPlan.objects.get_or_create(
-            name=name,
-            defaults={"organisation_kind": kind, "annual_fee": Decimal(fee), "vat_applies": vat},
-        )
-    today = timezone.localdate()
-    year_start, year_end = services.membership_year(today)
-    companies = (
-        Company.objects.filter(memberships__isnull=True)
-        .exclude(slug__in=NO_MEMBERSHIP)
-        .filter(slug__in=[c["slug"] for c in ARTICLE_COMPANIES] + _generated_slugs())
-    )
-    memberships, paid_on = [], {}
-    for company in companies:
-        rng = random.Random(f"{DEMO_SEED}-dues-{company.slug}")
-        kind = (
-            OrganisationKind.STARTUP
-            if company.slug in STARTUP_SLUGS
-            else rng.choice(
-                [OrganisationKind.SMALL, OrganisationKind.SMALL, OrganisationKind.LARGE]
-            )
-        )
-        paid = rng.random() < 0.85
-        membership = Membership(
-            company=company,
-            plan=plans[kind],
-            start=year_start,
-            end=year_end,
-            fee=plans[kind].annual_fee,
-            status=Membership.Status.ACTIVE if paid else Membership.Status.PENDING,
-        )
-        memberships.append(membership)
-        if paid:
-            paid_on[company.pk] = (
-                min(today, year_start + timedelta(days=rng.randrange(5, 40))),
-                rng.choice(Payment.Method.values),
-            )
-    if not memberships:
-        return 0
-    memberships = bulk_create_with_history(memberships, Membership, batch_size=500)
-    invoices = services.invoices_issue(memberships=memberships, issue_date=year_start)
-    payments = [
-        Payment(
-            invoice=invoice,
-            amount=invoice.amount_incl_tax,
-            date=paid_on[invoice.company_id][0],
-            method=paid_on[invoice.company_id][1],
-        )
-        for invoice in invoices
-        if invoice.company_id in paid_on
-    ]
-    bulk_create_with_history(payments, Payment, batch_size=500)
-    return len(memberships)
-
-
-def _generated_slugs():
-    slugs = []
-    for number in range(1, DEMO_GENERATED_MEMBERS + 1):
-        rng = random.Random(f"{DEMO_SEED}-{number}")
-        company, _sectors = generated_company(
-            rng, number=number, sectors_by_slug=defaultdict(lambda: None), taken_sirets=set()
-        )
-        slugs.append(company.slug)
-    return slugs
-
-
-DEMO_OFFERS = [
-    (
-        "vroom",
-        "Stage animation 3D temps réel",
-        Offer.Kind.INTERNSHIP,
-        4,
-        "650.00",
-        "Animer des personnages et des décors pour des expériences en réalité virtuelle.",
-    ),
-    (
-        "vroom",
-        "Alternance développeur Unity",
-        Offer.Kind.WORK_STUDY,
-        24,
-        None,
-        "Développer nos visites virtuelles et nos espaces 3D partagés.",
-    ),
-    (
-        "alaxione",
-        "Stage UX design e-santé",
-        Offer.Kind.INTERNSHIP,
-        6,
-        "700.00",
-        "Concevoir avec nous les parcours de prise de rendez-vous des patients.",
-    ),
-    (
-        "stravvel",
-        "Développeur web (CDI)",
-        Offer.Kind.JOB,
-        None,
-        None,
-        "Construire les carnets de voyage interactifs de Stravvel.",
-    ),
-    (
-        "mind-and-go",
-        "Stage ingénieur systèmes embarqués",
-        Offer.Kind.INTERNSHIP,
-        5,
-        "700.00",
-        "Faire évoluer la DataCup, la boîte de stockage de données hors ligne.",
-    ),
-    (
-        "idem",
-        "Alternance assistant pédagogique",
-        Offer.Kind.WORK_STUDY,
-        12,
-        None,
-        "Accompagner les étudiants de l'école dans leurs projets 3D.",
-    ),
-]
-
-
-@transaction.atomic
-def seed_offers():
-    """Publish a few offers of the article's companies; idempotent by title."""
-    today = timezone.localdate()
-    companies = {c.slug: c for c in Company.objects.filter(slug__in={o[0] for o in DEMO_OFFERS})}
-    added = 0
-    for slug, title, kind, months, stipend, text in DEMO_OFFERS:
-        company = companies.get(slug)
-        if company is None or company.offers.filter(title=title).exists():
-            continue
-        start = today + timedelta(days=45)
-        Offer.objects.create(
-            company=company,
-            title=title,
-            description_fr=text,
-            kind=kind,
-            start_date=start,
-            duration_months=months,
-            place=company.city or "Le Soler",
-            monthly_stipend=Decimal(stipend) if stipend else None,
-            expires_on=start,
-            status=Offer.Status.APPROVED,
-        )
-        added += 1
-    return added
