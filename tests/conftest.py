@@ -18,6 +18,26 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _cluster_identity(request):
+    """Give every test that uses the database a cluster that has filled in its identity
+    (name, SIREN, address, bank), as a deployed Cité has; a test of the blank identity
+    deletes it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    from tests.members.factories import ClusterIdentityFactory
+
+    ClusterIdentityFactory()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Give every test its own MEDIA_ROOT so that uploads never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,6 +1,6 @@
 """The members app's admin, one module per concern (importing them registers the models)."""
 
-from . import applications, billing, emails, offers, register, review, self_service
+from . import applications, billing, emails, identity, offers, register, review, self_service
 from .register import AllOrNothingImportAdmin
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "applications",
     "billing",
     "emails",
+    "identity",
     "offers",
     "register",
     "review",

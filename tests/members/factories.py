@@ -8,7 +8,7 @@ from faker import Faker
 from stdnum import luhn
 
 from members import services
-from members.models import Company, Contact, Sector
+from members.models import ClusterIdentity, Company, Contact, Sector
 
 fake = Faker("fr_FR")
 
@@ -119,3 +119,27 @@ class OfferFactory(DjangoModelFactory):
     monthly_stipend = Decimal("650.00")
     expires_on = factory.LazyAttribute(lambda o: o.start_date)
     status = "approved"
+
+
+class ClusterIdentityFactory(DjangoModelFactory):
+    """The identity of a cluster that has filled it in, as invoices need it."""
+
+    class Meta:
+        model = ClusterIdentity
+        django_get_or_create = ("id",)
+
+    id = ClusterIdentity.SINGLETON
+    name = "Pôle Image Test"
+    legal_name = "Association Pôle Image Test"
+    site_name = "Cité de test"
+    tagline_fr = "Les métiers de l’image réunis"
+    tagline_en = "The image trades together"
+    siren = "732829320"
+    vat_exemption_mention = "TVA non applicable, article 293 B du CGI"
+    street = "1 rue de l’Image"
+    postcode = "66270"
+    city = "Le Soler"
+    email = "contact@pole.example"
+    bank_name = "Banque de test"
+    iban = "FR7630006000011234567890189"
+    bic = "AGRIFRPP"

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             added = members_demo.bulk_generate_companies(companies)
             self.stdout.write(_("%(count)d generated companies added.") % {"count": added})
         else:
+            members_demo.seed_identity()
             added = members_demo.seed_cluster()
             members_demo.seed_dues()
             members_demo.seed_offers()
