@@ -280,8 +280,9 @@ def test_staff_see_the_before_and_after_and_approve_in_the_admin(admin_client, o
     assert Company.objects.get(pk=own.company.pk).description_fr == "Proposé."
 
 
-def test_password_reset_sends_a_link_by_email(client, own):
-    client.post(reverse("password_reset"), {"email": own.user.email})
+def test_password_reset_sends_a_link_by_email(client, own, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": own.user.email})
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
 
