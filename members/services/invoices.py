@@ -41,9 +41,25 @@ def _buyer(company):
 
 
 def _seller():
+    """Return what invoices state of the seller, the cluster; refuse when part of it is
+    missing, saying what to fill in."""
     identity = ClusterIdentity.objects.current()
+    missing = [
+        str(ClusterIdentity._meta.get_field(name).verbose_name)
+        for name in ("legal_name", "siren", "street", "postcode", "city")
+        if not getattr(identity, name)
+    ]
+    if missing:
+        raise ValidationError(
+            _(
+                "Invoices need the cluster's full identity. Fill in, in the admin's "
+                "“Cluster identity”: %(fields)s."
+            )
+            % {"fields": ", ".join(missing)},
+            code="seller_identity",
+        )
     return {
-        "seller_name": identity.legal_name or identity.display_name,
+        "seller_name": identity.legal_name,
         "seller_address": identity.address,
         "seller_siren": identity.siren,
         "seller_vat_number": identity.vat_number,
@@ -79,11 +95,11 @@ def _next_numbers(year, count):
     return [(n, f"{year}-{n:04d}") for n in range(first, first + count)]
 
 
-def _seller_vat_mention():
-    return ClusterIdentity.objects.current().vat_exemption_mention
+SELLER_FIELDS = ("seller_name", "seller_address", "seller_siren", "seller_vat_number")
+BUYER_FIELDS = ("buyer_name", "buyer_address", "buyer_siren", "buyer_vat_number")
 
 
-def _invoice_for(membership, *, sequence, number, issue_date, issued_by):
+def _invoice_for(membership, *, seller, vat_mention, sequence, number, issue_date, issued_by):
     plan = membership.plan
     rate = money(plan.vat_rate) if plan.vat_applies else Decimal("0.00")
     excl = money(membership.fee)
@@ -103,9 +119,9 @@ def _invoice_for(membership, *, sequence, number, issue_date, issued_by):
         vat_rate=rate,
         vat_amount=vat,
         amount_incl_tax=excl + vat,
-        vat_mention="" if plan.vat_applies else _seller_vat_mention(),
+        vat_mention="" if plan.vat_applies else vat_mention,
         created_by=issued_by,
-        **_seller(),
+        **seller,
         **_buyer(membership.company),
     )
     # The number comes from the locked sequence and the database enforces its uniqueness:
@@ -140,11 +156,15 @@ def invoices_issue(*, memberships, issued_by=None, issue_date=None) -> list[Invo
     )
     if invoiced:
         raise ValidationError(_("This membership is already invoiced."), code="invoiced")
+    seller = _seller()
+    vat_mention = ClusterIdentity.objects.current().vat_exemption_mention
     issue_date = issue_date or timezone.localdate()
     numbers = _next_numbers(issue_date.year, len(memberships))
     invoices = [
         _invoice_for(
             membership,
+            seller=seller,
+            vat_mention=vat_mention,
             sequence=sequence,
             number=number,
             issue_date=issue_date,
@@ -204,8 +224,7 @@ def credit_note_issue(*, invoice, reason, issued_by=None) -> Invoice:
         amount_incl_tax=-remaining,
         vat_mention=invoice.vat_mention,
         created_by=issued_by,
-        **{f: getattr(invoice, f) for f in _seller()},
-        **{f: getattr(invoice, f) for f in _buyer(invoice.company)},
+        **{field: getattr(invoice, field) for field in SELLER_FIELDS + BUYER_FIELDS},
     )
     credit.full_clean(validate_unique=False, validate_constraints=False)
     credit.save()

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..models import Invoice, Membership, Representative
@@ -47,8 +47,15 @@ def grace_end(membership: Membership) -> date:
 
 def reminders_send(*, today: date | None = None) -> dict[str, int]:
     """Run the daily dues job (see the module's docstring); return what it did, counted:
-    ``lapsed``, ``grace``, ``overdue`` (reminders queued), ``renewal`` (notices queued)."""
-    today = today or timezone.localdate()
+    ``lapsed``, ``grace``, ``overdue`` (reminders queued), ``renewal`` (notices queued).
+
+    The emails are written in the site's language (``LANGUAGE_CODE``), whoever runs it.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run(today or timezone.localdate())
+
+
+def _run(today):
     counts = {"lapsed": 0, "grace": 0, "overdue": 0, "renewal": 0}
 
     grace_over = Membership.objects.filter(

@@ -57,5 +57,5 @@ def test_staff_let_an_office_and_cannot_let_it_twice(live_server, page, django_u
     expect(page.locator(".errorlist")).to_contain_text(
         "Ce bureau est déjà loué pendant une partie de cette période"
     )
-    expect(page.locator(".errorlist")).to_contain_text("Vroom, du 1 mars 2030 au 31 août 2030")
+    expect(page.locator(".errorlist")).to_contain_text("Vroom, du 1er mars 2030 au 31 août 2030")
     assert Lease.objects.count() == 1

@@ -133,7 +133,7 @@ def test_a_membership_year_from_september_counts_memberships_joined_mid_year(set
     assert (flows["previous"], flows["renewed"], flows["new"], flows["members"]) == (1, 1, 1, 2)
     assert period.label == "2025–2026"
     assert figure("members", 2025).counted_over == (
-        "Année d’adhésion 2025–2026 (1 septembre 2025 au 31 août 2026)"
+        "Année d’adhésion 2025–2026 (1er septembre 2025 au 31 août 2026)"
     )
 
 
@@ -344,8 +344,8 @@ def test_a_past_years_report_shows_that_years_figures_and_says_which_year(admin_
     html = report.text
     assert "Janvier 2024" in html and "Décembre 2024" in html
     assert "Janvier 2026" not in html and "2027" not in html.replace("2024–2025", "")
-    assert "Année d’adhésion 2024 (1 janvier 2024 au 31 décembre 2024)" in html
-    assert "Année scolaire 2024–2025 (1 septembre 2024 au 31 août 2025)" in html
+    assert "Année d’adhésion 2024 (1er janvier 2024 au 31 décembre 2024)" in html
+    assert "Année scolaire 2024–2025 (1er septembre 2024 au 31 août 2025)" in html
     assert html.count('class="chart-frame__period"') == len(dashboard.dashboard(2024).figures)
     assert "Comment les chiffres sont comptés" in html  # the definitions
 

@@ -87,7 +87,7 @@ def test_a_model_form_shows_the_overlap_constraint_as_a_form_error(office):
         assert not form.is_valid()
         assert form.non_field_errors() == [
             f"Ce bureau est déjà loué pendant une partie de cette période : {first}, "
-            "du 1 janvier 2026 au 30 juin 2026."
+            "du 1er janvier 2026 au 30 juin 2026."
         ]
     assert Lease.objects.count() == 1
 
@@ -130,7 +130,7 @@ def test_a_lease_cannot_start_before_the_office_is_delivered(office):
     office.save()
     with pytest.raises(ValidationError) as error:
         let(office, date(2026, 11, 1))
-    assert date_format(date(2026, 12, 1)) in error.value.message_dict["start"][0]
+    assert "1er décembre 2026" in error.value.message_dict["start"][0]
     let(office, date(2026, 12, 1))
 
 
