@@ -32,8 +32,12 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 REDIS_DB = 2
 
 
+# Behind one load balancer, every app server sees the site's own host name.
+PUBLIC_HOST = "annuaire.example.org"
+
+
 class Browser:
-    """A visitor with cookies, talking to one server or another."""
+    """A visitor with cookies, talking to one server or another through the balancer."""
 
     def __init__(self):
         self.cookies = http.cookiejar.CookieJar()
@@ -43,7 +47,7 @@ class Browser:
 
     def request(self, base, path, data=None):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body)
+        request = urllib.request.Request(base + path, data=body, headers={"Host": PUBLIC_HOST})
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, dict(response.headers), response.read().decode()

@@ -82,7 +82,7 @@ def test_directory_lists_only_published_companies_in_pages_of_twenty(
     sector = SectorFactory()
     CompanyFactory.create_batch(25, sectors=[sector])
     hidden = CompanyFactory(published=False, trade_name="Studio Caché")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("members:company-list"))
     assert response.status_code == 200
     assert len(response.context["page_obj"]) == 20

@@ -108,7 +108,7 @@ def test_directory_query_count_does_not_grow_with_the_number_of_results(
     client, sectors, django_assert_max_num_queries
 ):
     CompanyFactory.create_batch(3, sectors=list(sectors))
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(9) as few:
         client.get(LIST, {"q": "sas"})
     cache.clear()
     CompanyFactory.create_batch(40, sectors=list(sectors))

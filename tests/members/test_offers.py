@@ -373,7 +373,7 @@ def test_offers_page_query_count_does_not_grow_with_the_number_of_offers(
 ):
     sector = SectorFactory()
     OfferFactory.create_batch(3, company__sectors=[sector])
-    with django_assert_max_num_queries(6) as few:
+    with django_assert_max_num_queries(7) as few:
         client.get(LIST, {"sector": sector.slug})
     cache.clear()
     OfferFactory.create_batch(40, company__sectors=[sector])
@@ -490,7 +490,7 @@ def test_company_page_query_count_does_not_grow_with_its_offers(
     company = CompanyFactory()
     OfferFactory(company=company)
     # The cache version, the company, its sectors, its open offers and its contacts.
-    with django_assert_max_num_queries(5) as few:
+    with django_assert_max_num_queries(6) as few:
         client.get(company.get_absolute_url())
     cache.clear()
     OfferFactory.create_batch(10, company=company)
@@ -535,7 +535,7 @@ def test_cards_of_hiring_companies_have_a_badge(client, hiring_board):
 
 def test_directory_hiring_badges_cost_no_query_per_card(client, django_assert_max_num_queries):
     OfferFactory.create_batch(3)
-    with django_assert_max_num_queries(7) as few:
+    with django_assert_max_num_queries(8) as few:
         client.get(DIRECTORY)
     cache.clear()
     OfferFactory.create_batch(30)

@@ -18,7 +18,7 @@ from .factories import BuildingFactory, LeaseFactory, OfficeFactory
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-PAGE_QUERIES = 4  # occupancy today (2), later deliveries (1), the offices (1)
+PAGE_QUERIES = 5  # occupancy today (2), later deliveries (1), the offices (1), the identity (1)
 
 
 def free_codes(data, today=date(2030, 1, 1)):
