@@ -11,7 +11,8 @@ from django.utils import timezone
 from members.demo import ARTICLE_COMPANIES, DEMO_SEED, STARTUP_SLUGS
 from members.models import Company
 
-from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
+from . import services
+from .models import Building, Incubation, KpiSnapshot, Milestone, Office, Programme
 
 PROGRAMMES = [
     ("Pré-incubation", Programme.Stage.PRE_INCUBATION),
@@ -108,12 +109,11 @@ def seed_incubator():
             start=start,
             planned_end=start + timedelta(days=rng.choice((365, 730, 1095))),
         )
-        Lease.objects.create(
+        services.lease_create(
             office=office,
             company=company,
             start=start,
             end=None if rng.random() < 0.3 else today + timedelta(days=rng.randrange(20, 400)),
-            monthly_rent=office.list_rent,
             deposit=office.list_rent * 2,
             notice_months=rng.choice((1, 3)),
         )

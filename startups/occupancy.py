@@ -23,7 +23,7 @@ from django.db.models import Exists, Max, OuterRef, Q, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .models import Building, Lease, Office
+from .models import Lease, Office
 
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
@@ -86,27 +86,6 @@ def _totals(key, days, *, building=None):
     return _rows(key, days, let, delivered)
 
 
-def _totals_by_building(key, days):
-    """Return ``{building: rows}`` for every building, in 3 queries."""
-    # order_by() drops Meta.ordering, which would otherwise join the GROUP BY.
-    delivered = {
-        group.pop("building"): group
-        for group in Office.objects.order_by()
-        .values("building")
-        .annotate(**_sums(days, "area", _delivered_on))
-    }
-    let = {
-        group.pop("office__building"): group
-        for group in Lease.objects.order_by()
-        .values("office__building")
-        .annotate(**_sums(days, "office__area", _let_on))
-    }
-    return {
-        building: _rows(key, days, let.get(building.pk, {}), delivered.get(building.pk, {}))
-        for building in Building.objects.all()
-    }
-
-
 def occupancy_by_month(first_month, last_month, *, building=None):
     """Return the occupancy of each month from ``first_month`` to ``last_month``.
 
@@ -117,36 +96,9 @@ def occupancy_by_month(first_month, last_month, *, building=None):
     return _totals("month", month_starts(first_month, last_month), building=building)
 
 
-def occupancy_by_building(first_month, last_month):
-    """Return ``{building: rows}`` as ``occupancy_by_month`` for each building, by name.
-
-    Buildings with no office delivered get rows with 0 m² and no rate. Costs 3 queries.
-    """
-    return _totals_by_building("month", month_starts(first_month, last_month))
-
-
 def occupancy_on(day, *, building=None):
     """Return the row ``{"day", "let_m2", "delivered_m2", "rate"}`` of ``day``, in 2 queries."""
     return _totals("day", [day], building=building)[0]
-
-
-def occupancy_now(today=None):
-    """Return today's occupancy (today itself, not the first of the month), for the staff.
-
-    The answer is ``{"day", "overall": row, "buildings": {building: row}}``, in 3 queries:
-    the overall row is the sum of the buildings' rows.
-    """
-    today = today or timezone.localdate()
-    buildings = {
-        building: rows[0] for building, rows in _totals_by_building("day", [today]).items()
-    }
-    overall = _row(
-        "day",
-        today,
-        sum((row["let_m2"] for row in buildings.values()), ZERO_M2),
-        sum((row["delivered_m2"] for row in buildings.values()), ZERO_M2),
-    )
-    return {"day": today, "overall": overall, "buildings": buildings}
 
 
 def upcoming_deliveries(today=None):

@@ -77,13 +77,17 @@ def test_occupancy_of_one_building(site):
     ]
 
 
-def test_occupancy_by_building_gives_each_building_its_rows(site):
+def test_each_building_has_its_own_rows(site):
     empty = BuildingFactory(name="West")  # only an office delivered later
     OfficeFactory(building=empty, area=D("12.50"), delivery_date=date(2031, 1, 10))
 
-    by_building = occupancy.occupancy_by_building(date(2030, 12, 1), date(2031, 2, 1))
+    by_building = {
+        building: occupancy.occupancy_by_month(
+            date(2030, 12, 1), date(2031, 2, 1), building=building
+        )
+        for building in (site["north"], site["south"], empty)
+    }
 
-    assert list(by_building) == [site["north"], site["south"], empty]
     assert figures(by_building[site["north"]]) == [
         (date(2030, 12, 1), D("100.00"), D("100.00"), D("1.0000")),
         (date(2031, 1, 1), D("0.00"), D("100.00"), D("0.0000")),
@@ -135,26 +139,23 @@ def test_occupancy_costs_the_same_queries_for_2_or_24_months(
 
     with django_assert_num_queries(2):
         rows = occupancy.occupancy_by_month(date(2030, 1, 1), last)
-    with django_assert_num_queries(3):
-        by_building = occupancy.occupancy_by_building(date(2030, 1, 1), last)
 
     assert len(rows) == months
-    assert {len(rows) for rows in by_building.values()} == {months}
 
 
-def test_occupancy_now_measures_today_itself(site, django_assert_num_queries):
-    with django_assert_num_queries(3):
-        now = occupancy.occupancy_now(today=date(2030, 9, 15))
+def test_occupancy_on_a_day_measures_that_day_itself(site, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        today = occupancy.occupancy_on(date(2030, 9, 15))
 
     # On 15 September the lease starting that day already counts (not so on the 1st).
-    assert now["overall"] == {
+    assert today == {
         "day": date(2030, 9, 15),
         "let_m2": D("100.00"),
         "delivered_m2": D("150.00"),
         "rate": D("0.6667"),
     }
-    assert now["buildings"][site["north"]]["rate"] == D("1.0000")
-    assert now["buildings"][site["south"]]["let_m2"] == D("0.00")
+    assert occupancy.occupancy_on(date(2030, 9, 15), building=site["north"])["rate"] == D("1")
+    assert occupancy.occupancy_on(date(2030, 9, 15), building=site["south"])["let_m2"] == 0
 
 
 def test_upcoming_deliveries_sum_the_area_delivered_each_later_day():
