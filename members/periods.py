@@ -8,7 +8,7 @@ and message shows ``format_period`` or ``last_day``, never ``end`` itself.
 """
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,11 +23,11 @@ _DAY = re.compile(r"(?<!\\)j")
 
 
 class PeriodQuerySet(models.QuerySet):
-    def active_on(self, day):
+    def active_on(self, day: date) -> "PeriodQuerySet":
         """Return the periods that cover ``day``."""
         return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day)))
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: date, end: date | None) -> "PeriodQuerySet":
         """Return the periods that share at least one day with ``[start, end)``."""
         condition = Q(end__isnull=True) | Q(end__gt=start)
         if end is not None:

@@ -3,7 +3,7 @@ offices, leases). What a company is (start-up, alumnus) and how full a building 
 derived from these relations, never stored on the company or the office.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -53,7 +53,7 @@ class Programme(models.Model):
 
 
 class IncubationQuerySet(PeriodQuerySet):
-    def hosted_on(self, day=None):
+    def hosted_on(self, day: date | None = None) -> "IncubationQuerySet":
         return self.active_on(day or timezone.localdate())
 
 
@@ -230,10 +230,10 @@ class Building(models.Model):
 
 
 class OfficeQuerySet(models.QuerySet):
-    def delivered_on(self, day):
+    def delivered_on(self, day: date) -> "OfficeQuerySet":
         return self.filter(active=True, delivery_date__lte=day)
 
-    def free_between(self, start, end):
+    def free_between(self, start: date, end: date | None) -> "OfficeQuerySet":
         """Return the active offices delivered by ``start`` with no lease in the period."""
         busy = Lease.objects.filter(office=OuterRef("pk")).overlapping(start, end)
         return self.delivered_on(start).filter(~Exists(busy))
@@ -285,7 +285,7 @@ class Office(models.Model):
 
 
 class LeaseQuerySet(PeriodQuerySet):
-    def ending_within(self, days, today=None):
+    def ending_within(self, days: int, today: date | None = None) -> "LeaseQuerySet":
         today = today or timezone.localdate()
         return self.filter(end__gt=today, end__lte=today + timedelta(days=days))
 

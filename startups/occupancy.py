@@ -19,18 +19,18 @@ of queries is fixed whatever the number of months, buildings and offices.
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, Sum, Value
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .models import Lease, Office
+from .models import Building, Lease, Office
 
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
 ZERO_M2 = Decimal("0.00")
 
 
-def month_starts(first_month, last_month):
+def month_starts(first_month: date, last_month: date) -> list[date]:
     """Return the first day of each month from ``first_month`` to ``last_month`` included.
 
     Any day of a month stands for its month; an empty list when the range is reversed.
@@ -86,7 +86,9 @@ def _totals(key, days, *, building=None):
     return _rows(key, days, let, delivered)
 
 
-def occupancy_by_month(first_month, last_month, *, building=None):
+def occupancy_by_month(
+    first_month: date, last_month: date, *, building: Building | None = None
+) -> list[dict]:
     """Return the occupancy of each month from ``first_month`` to ``last_month``.
 
     Each row is ``{"month", "let_m2", "delivered_m2", "rate"}``, measured on the month's
@@ -96,12 +98,12 @@ def occupancy_by_month(first_month, last_month, *, building=None):
     return _totals("month", month_starts(first_month, last_month), building=building)
 
 
-def occupancy_on(day, *, building=None):
+def occupancy_on(day: date, *, building: Building | None = None) -> dict:
     """Return the row ``{"day", "let_m2", "delivered_m2", "rate"}`` of ``day``, in 2 queries."""
     return _totals("day", [day], building=building)[0]
 
 
-def upcoming_deliveries(today=None):
+def upcoming_deliveries(today: date | None = None) -> list[dict]:
     """Return ``[{"date", "area_m2"}]``: the m² of active offices delivered after today."""
     today = today or timezone.localdate()
     deliveries = (
@@ -113,7 +115,7 @@ def upcoming_deliveries(today=None):
     return [{"date": row["delivery_date"], "area_m2": _m2(row["area"])} for row in deliveries]
 
 
-def free_from(today=None):
+def free_from(today: date | None = None) -> QuerySet[Office]:
     """Return the offices that are or will be free for good, annotated with ``free_from``.
 
     ``free_from`` is the latest of the delivery date, today and the end of the last lease

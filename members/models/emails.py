@@ -7,7 +7,7 @@ from ..fields import SingleLineField
 
 
 class EmailLogQuerySet(models.QuerySet):
-    def failed(self):
+    def failed(self) -> "EmailLogQuerySet":
         """Return the emails that could not be sent: staff see them and may retry."""
         return self.filter(status=EmailLog.Status.FAILED)
 

@@ -15,7 +15,7 @@ from .register import Country
 
 
 class ClusterIdentityQuerySet(models.QuerySet):
-    def current(self):
+    def current(self) -> "ClusterIdentity":
         """Return the identity (an unsaved blank one until staff fill it in)."""
         return self.filter(pk=ClusterIdentity.SINGLETON).first() or ClusterIdentity()
 

@@ -29,7 +29,7 @@ class InvoiceSequence(models.Model):
 
 
 class InvoiceQuerySet(models.QuerySet):
-    def with_balance(self):
+    def with_balance(self) -> "InvoiceQuerySet":
         """Annotate what was paid, what credit notes took off, the balance and a status."""
         paid = (
             Payment.objects.filter(invoice=OuterRef("pk"))
@@ -58,7 +58,7 @@ class InvoiceQuerySet(models.QuerySet):
             ),
         )
 
-    def invoices(self):
+    def invoices(self) -> "InvoiceQuerySet":
         return self.filter(kind=Invoice.Kind.INVOICE)
 
 

@@ -1,6 +1,6 @@
 """Internship, work-study and job offers that member companies publish."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,13 +15,13 @@ from .common import MONEY, Reviewed, app_model, localized, validate_not_negative
 
 
 class OfferQuerySet(models.QuerySet):
-    def published(self, day=None):
+    def published(self, day: date | None = None) -> "OfferQuerySet":
         """Return the approved offers still open on ``day``, whoever publishes them."""
         return self.filter(
             status=Offer.Status.APPROVED, expires_on__gte=day or timezone.localdate()
         )
 
-    def open(self, day=None):
+    def open(self, day: date | None = None) -> "OfferQuerySet":
         """Return the approved offers still open on ``day`` of public companies."""
         return self.published(day).filter(company__in=app_model("Company").objects.public())
 

@@ -3,6 +3,10 @@
 What a company is (member, start-up, alumnus) is derived from its relations over time,
 never stored on it: the QuerySets below compute it."""
 
+from datetime import date
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -95,7 +99,7 @@ def validate_year_founded(value):
 
 
 class CompanyQuerySet(models.QuerySet):
-    def public(self):
+    def public(self) -> "CompanyQuerySet":
         """Return the companies the public may see. The one place that decides it.
 
         A company is public when it is published and its most recent membership is not
@@ -113,7 +117,7 @@ class CompanyQuerySet(models.QuerySet):
         ).exclude(Exists(later))
         return self.filter(published=True).exclude(Exists(gone))
 
-    def members(self, day=None):
+    def members(self, day: date | None = None) -> "CompanyQuerySet":
         """Return the companies whose membership covering ``day`` is active or in grace."""
         Membership = app_model("Membership")
         current = Membership.objects.filter(
@@ -121,19 +125,19 @@ class CompanyQuerySet(models.QuerySet):
         ).active_on(day or timezone.localdate())
         return self.filter(Exists(current))
 
-    def with_listing_data(self):
+    def with_listing_data(self) -> "CompanyQuerySet":
         """Fetch what a card or a list row shows, without one query per company: the
         sectors, and whether the company is hiring (has a published offer open today)."""
         open_offers = app_model("Offer").objects.published().filter(company=OuterRef("pk"))
         return self.prefetch_related("sectors").annotate(hiring=Exists(open_offers))
 
-    def editable_by(self, user):
+    def editable_by(self, user: AbstractBaseUser | AnonymousUser) -> "CompanyQuerySet":
         """Return the companies this user represents (any role); none for anonymous."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(representatives__user=user).distinct()
 
-    def administered_by(self, user):
+    def administered_by(self, user: AbstractBaseUser | AnonymousUser) -> "CompanyQuerySet":
         """Return the companies where this user is an admin representative."""
         if not user.is_authenticated:
             return self.none()
@@ -262,7 +266,7 @@ class Company(models.Model):
 
 
 class ContactQuerySet(models.QuerySet):
-    def public(self):
+    def public(self) -> "CompanyQuerySet":
         """Return the contacts shown publicly: they consented and staff approved them."""
         return self.filter(public_consent=True, approved=True)
 

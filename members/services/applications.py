@@ -1,5 +1,6 @@
 """Applications to join: submission, and staff approval or rejection."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from .moderation import lock_pending, rejection_reason
 from .register import company_unique_slug
 
 
-def application_submit(*, application):
+def application_submit(*, application: Application) -> Application:
     """Record an application and acknowledge it to the applicant."""
     with transaction.atomic():
         application.full_clean()
@@ -34,7 +35,9 @@ def application_submit(*, application):
 
 
 @transaction.atomic
-def application_approve(*, application, reviewer, site_url):
+def application_approve(
+    *, application: Application, reviewer: AbstractBaseUser | None, site_url: str
+) -> Company:
     """Approve: create or link the company, create its first membership and invoice, and
     invite the contact as the company's admin representative."""
     application = lock_pending(
@@ -81,7 +84,9 @@ def application_approve(*, application, reviewer, site_url):
 
 
 @transaction.atomic
-def application_reject(*, application, reviewer, reason):
+def application_reject(
+    *, application: Application, reviewer: AbstractBaseUser | None, reason: str
+) -> Application:
     reason = rejection_reason(
         reason, _("Say why the application is rejected: the applicant is told.")
     )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    Company,
     Invitation,
     Representative,
 )
@@ -23,11 +25,13 @@ class InvitationError(Exception):
     """The invitation link cannot be used; the message says why."""
 
 
-def invitation_token(invitation):
+def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT, compress=True)
 
 
-def invitation_send(*, company, email, role, invited_by, site_url):
+def invitation_send(
+    *, company: Company, email: str, role: str, invited_by: AbstractBaseUser, site_url: str
+) -> Invitation:
     """Record an invitation and email its signed, single-use link (valid for 7 days)."""
     with transaction.atomic():
         invitation = Invitation(company=company, email=email, role=role, invited_by=invited_by)
@@ -54,7 +58,7 @@ def invitation_send(*, company, email, role, invited_by, site_url):
     return invitation
 
 
-def invitation_from_token(token):
+def invitation_from_token(token: str) -> Invitation:
     """Return the pending invitation a link points to, or raise InvitationError."""
     max_age = timedelta(days=settings.CITE_INVITATION_DAYS)
     try:
@@ -74,7 +78,14 @@ def invitation_from_token(token):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user=None, first_name="", last_name="", password=None):
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: AbstractBaseUser | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> AbstractBaseUser:
     """Make the invited person a representative; create their account if they have none.
 
     The invitation is locked, so that a link used twice at once makes one account.

@@ -7,10 +7,12 @@ it, so two of them running at once wait for each other in turn, never in a circl
 (PostgreSQL's "deadlock detected").
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -66,7 +68,7 @@ def _seller():
     }
 
 
-def lock_memberships(ids) -> list[Membership]:
+def lock_memberships(ids: Iterable[int]) -> list[Membership]:
     """Lock these memberships, in primary-key order (the first step of the lock order)."""
     return list(
         Membership.objects.select_for_update(of=("self",))
@@ -135,7 +137,12 @@ def _invoice_for(membership, *, seller, vat_mention, sequence, number, issue_dat
 
 
 @transaction.atomic
-def invoices_issue(*, memberships, issued_by=None, issue_date=None) -> list[Invoice]:
+def invoices_issue(
+    *,
+    memberships: Iterable[Membership],
+    issued_by: AbstractBaseUser | None = None,
+    issue_date: date | None = None,
+) -> list[Invoice]:
     """Issue the invoices of several memberships' dues, with consecutive numbers in the
     order of the buyers' legal names. Return them.
 
@@ -181,13 +188,20 @@ def invoices_issue(*, memberships, issued_by=None, issue_date=None) -> list[Invo
     return invoices
 
 
-def invoice_issue(*, membership, issued_by=None, issue_date=None) -> Invoice:
+def invoice_issue(
+    *,
+    membership: Membership,
+    issued_by: AbstractBaseUser | None = None,
+    issue_date: date | None = None,
+) -> Invoice:
     """Issue the invoice of a membership's dues, with the next number of the year."""
     return invoices_issue(memberships=[membership], issued_by=issued_by, issue_date=issue_date)[0]
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice, reason, issued_by=None) -> Invoice:
+def credit_note_issue(
+    *, invoice: Invoice, reason: str, issued_by: AbstractBaseUser | None = None
+) -> Invoice:
     """Cancel what remains of an invoice with a credit note (an invoice is never edited).
 
     A membership whose invoice is then fully credited is cancelled.
@@ -237,7 +251,15 @@ def credit_note_issue(*, invoice, reason, issued_by=None) -> Invoice:
 
 
 @transaction.atomic
-def payment_record(*, invoice, amount, date, method, reference="", recorded_by=None) -> Payment:
+def payment_record(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    date: date,
+    method: str,
+    reference: str = "",
+    recorded_by: AbstractBaseUser | None = None,
+) -> Payment:
     """Record a payment (Decimal €; partial payments allowed). The membership of an
     invoice paid in full becomes active."""
     invoice = _lock_invoice(invoice)

@@ -21,9 +21,12 @@ overdue reminder goes out); it lapses ``CITE_GRACE_DAYS`` after it entered grace
 the run that moved it there.
 """
 
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -31,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..constraints import constraint_violations_as_errors
-from ..models import Membership
+from ..models import Company, Membership, MembershipPlan
 from ..money import money
 
 Status = Membership.Status
@@ -82,7 +85,7 @@ def membership_year(day: date) -> tuple[date, date]:
     return date(year, month, 1), date(year + 1, month, 1)
 
 
-def first_year_fee(plan, start: date):
+def first_year_fee(plan: MembershipPlan, start: date) -> Decimal:
     """Return the fee (Decimal €) for a membership starting on ``start``: prorated by the
     months left in the membership year (the month of joining counts) when the setting says
     so."""
@@ -93,7 +96,9 @@ def first_year_fee(plan, start: date):
     return money(plan.annual_fee * months_left / 12)
 
 
-def membership_create(*, company, plan, start: date | None = None, prorate=True) -> Membership:
+def membership_create(
+    *, company: Company, plan: MembershipPlan, start: date | None = None, prorate: bool = True
+) -> Membership:
     """Create a pending membership from ``start`` (today) to the end of its year.
 
     Raise ValidationError when the company already has a membership for part of the
@@ -114,7 +119,7 @@ def transition_allowed(status: str, trigger: str) -> bool:
     return (trigger, status) in TRANSITIONS
 
 
-def allowed_triggers(status: str, triggers=tuple(Trigger)) -> list[str]:
+def allowed_triggers(status: str, triggers: Iterable[str] = tuple(Trigger)) -> list[str]:
     """Return the triggers, among ``triggers``, that apply to a membership that is
     ``status``."""
     return [trigger for trigger in triggers if transition_allowed(status, trigger)]
@@ -122,7 +127,12 @@ def allowed_triggers(status: str, triggers=tuple(Trigger)) -> list[str]:
 
 @transaction.atomic
 def membership_transition(
-    *, membership: Membership, trigger: str, by=None, reason: str = "", on: date | None = None
+    *,
+    membership: Membership,
+    trigger: str,
+    by: AbstractBaseUser | None = None,
+    reason: str = "",
+    on: date | None = None,
 ) -> Membership:
     """Move ``membership`` along ``trigger``; return it, locked and saved.
 
@@ -150,7 +160,9 @@ def membership_transition(
     return membership
 
 
-def membership_resign(*, membership: Membership, by=None, reason: str = "") -> Membership:
+def membership_resign(
+    *, membership: Membership, by: AbstractBaseUser | None = None, reason: str = ""
+) -> Membership:
     """Record that the company leaves: the membership is resigned from today."""
     return membership_transition(
         membership=membership, trigger=Trigger.RESIGNED, by=by, reason=reason

@@ -1,7 +1,10 @@
 """Representatives' profile changes, and staff review of what is submitted to them."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +38,7 @@ class ModerationError(Exception):
     """The revision cannot be reviewed (already reviewed, or no reason to reject)."""
 
 
-def lock_pending(queryset, pk, already_reviewed):
+def lock_pending(queryset: QuerySet, pk: int, already_reviewed: str):
     """Lock the submission and return it, or raise if staff already reviewed it."""
     submission = queryset.select_for_update().get(pk=pk)
     if submission.status != type(submission).Status.PENDING:
@@ -43,14 +46,14 @@ def lock_pending(queryset, pk, already_reviewed):
     return submission
 
 
-def rejection_reason(reason, missing):
+def rejection_reason(reason: str, missing: str) -> str:
     """Return the stripped reason for a rejection, or raise: the submitter is told."""
     if not reason.strip():
         raise ModerationError(missing)
     return reason.strip()
 
 
-def profile_values(company):
+def profile_values(company: Company) -> dict:
     """Return the company's current values of the fields a representative may change."""
     values = {field: getattr(company, field) for field in PROFILE_FIELDS}
     values["sectors"] = sorted(company.sectors.values_list("slug", flat=True))
@@ -58,7 +61,9 @@ def profile_values(company):
     return values
 
 
-def profile_submit(*, company, user, data, logo=None):
+def profile_submit(
+    *, company: Company, user: AbstractBaseUser, data: dict, logo: File | None = None
+) -> ProfileRevision | None:
     """Submit a representative's profile edit.
 
     ``data`` holds the form's cleaned values (sectors as Sector objects); ``logo`` is an
@@ -111,7 +116,7 @@ def profile_submit(*, company, user, data, logo=None):
         raise
 
 
-def pending_values(company):
+def pending_values(company: Company) -> dict:
     """Return the profile as the representative last submitted it (pending or approved)."""
     values = profile_values(company)
     revision = company.revisions.filter(status=ProfileRevision.Status.PENDING).first()
@@ -144,7 +149,7 @@ def _delete_logo_on_commit(name, storage):
 
 
 @transaction.atomic
-def revision_approve(*, revision, reviewer):
+def revision_approve(*, revision: ProfileRevision, reviewer: AbstractBaseUser) -> ProfileRevision:
     """Apply a pending revision to the company: the change goes live."""
     revision = lock_pending(
         ProfileRevision.objects, revision.pk, _("This change was already reviewed.")
@@ -161,7 +166,9 @@ def revision_approve(*, revision, reviewer):
 
 
 @transaction.atomic
-def revision_reject(*, revision, reviewer, reason):
+def revision_reject(
+    *, revision: ProfileRevision, reviewer: AbstractBaseUser, reason: str
+) -> ProfileRevision:
     """Reject a pending revision with a reason, emailed to the representative."""
     reason = rejection_reason(
         reason, _("Say why the change is rejected: the representative is told.")

@@ -1,6 +1,7 @@
 """Offers that representatives publish, moderated like profiles."""
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from .moderation import lock_pending, rejection_reason
 
 
 @transaction.atomic
-def offer_save(*, offer, user):
+def offer_save(*, offer: Offer, user: AbstractBaseUser) -> Offer:
     """Save a representative's new or edited offer.
 
     With moderation on, the offer waits for review and is not public meanwhile (an edit
@@ -38,7 +39,7 @@ def _pending_offer(offer):
 
 
 @transaction.atomic
-def offer_approve(*, offer, reviewer):
+def offer_approve(*, offer: Offer, reviewer: AbstractBaseUser) -> Offer:
     """Publish a pending offer and tell the representative who created it."""
     offer = _pending_offer(offer)
     offer.record_review(Offer.Status.APPROVED, reviewer=reviewer)
@@ -49,7 +50,7 @@ def offer_approve(*, offer, reviewer):
 
 
 @transaction.atomic
-def offer_reject(*, offer, reviewer, reason):
+def offer_reject(*, offer: Offer, reviewer: AbstractBaseUser, reason: str) -> Offer:
     """Reject a pending offer with a reason, emailed to the representative who created it."""
     reason = rejection_reason(
         reason, _("Say why the offer is rejected: the representative is told.")

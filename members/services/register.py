@@ -7,7 +7,9 @@ from ..models import (
 )
 
 
-def company_unique_slug(*, name, exclude_pk=None, taken=None):
+def company_unique_slug(
+    *, name: str, exclude_pk: int | None = None, taken: set[str] | None = None
+) -> str:
     """Return a slug for ``name`` that no other company uses (``acme``, ``acme-2``...).
 
     ``taken`` is an optional set of slugs already reserved in the same batch.

@@ -3,14 +3,16 @@
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 
 from ..models import Invoice, Membership
 from .invoices import invoices_issue, lock_memberships
 from .memberships import membership_create
 
 
-def renewals_due(year: int):
+def renewals_due(year: int) -> QuerySet[Membership]:
     """Return the memberships to renew for the membership year starting in ``year``: those
     in good standing that end when it starts, with no membership of that year yet."""
     start = date(year, settings.CITE_MEMBERSHIP_YEAR_START_MONTH, 1)
@@ -22,7 +24,7 @@ def renewals_due(year: int):
 
 
 @transaction.atomic
-def renewals_issue(*, year: int, issued_by=None) -> list[Invoice]:
+def renewals_issue(*, year: int, issued_by: AbstractBaseUser | None = None) -> list[Invoice]:
     """Renew every membership due for the year starting in ``year`` and invoice it; return
     the invoices issued (none when another run issued them first).
 

@@ -3,6 +3,7 @@
 import csv
 from datetime import date
 from decimal import Decimal
+from typing import TextIO
 
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
@@ -17,7 +18,7 @@ from ..money import money
 from ..resources import neutralise_formula
 
 
-def yearly_summary(year=None):
+def yearly_summary(year: int | None = None) -> list[dict]:
     """Return, per year (or for ``year`` alone): expected dues (memberships' fees before
     tax), invoiced (net of credit notes, after tax), collected (payments received) and
     overdue (balances past their due date), each computed by the database."""
@@ -71,7 +72,7 @@ def yearly_summary(year=None):
     ]
 
 
-def ledger_csv(output):
+def ledger_csv(output: TextIO) -> None:
     """Write the dues ledger (invoices, credit notes and payments by date) as CSV."""
     writer = csv.writer(output)
     writer.writerow(

@@ -1,3 +1,6 @@
+"""The school in the admin: programmes, students (for staff allowed to see them) and
+placements, with the placement statistics."""
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -8,12 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin import AllOrNothingImportAdmin
 
-from . import services
-from .models import Placement, Programme, Student
-from .resources import StudentResource
-
-admin.site.site_title = _("Cité administration")
-admin.site.index_title = _("The cluster's register")
+from .. import services
+from ..models import Placement, Programme, Student
+from ..resources import StudentResource
 
 HIDDEN = "—"
 

@@ -1,0 +1,19 @@
+"""The cluster app's models, one module per concern; every name is re-exported here."""
+
+from .school import (
+    Placement,
+    PlacementQuerySet,
+    Programme,
+    Student,
+    check_internship_rules,
+    school_year,
+)
+
+__all__ = [
+    "Placement",
+    "PlacementQuerySet",
+    "Programme",
+    "Student",
+    "check_internship_rules",
+    "school_year",
+]
