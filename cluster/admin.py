@@ -12,7 +12,6 @@ from . import services
 from .models import Placement, Programme, Student
 from .resources import StudentResource
 
-admin.site.site_header = _("Cité · Pôle Action Média")
 admin.site.site_title = _("Cité administration")
 admin.site.index_title = _("The cluster's register")
 

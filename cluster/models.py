@@ -12,12 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.fields import SingleLineField
 from members.models import Company, Offer, validate_not_negative
-from members.periods import PeriodQuerySet, validate_period
+from members.periods import PeriodQuerySet, human_date, validate_period
 
 
 class Programme(models.Model):
@@ -28,11 +28,9 @@ class Programme(models.Model):
         CONTINUING = "continuing", _("continuing training")
         WORK_STUDY = "work_study", _("work-study (apprenticeship)")
 
-    title = models.CharField(_("title"), max_length=200, unique=True)
-    level = models.CharField(_("level"), max_length=50, help_text=_("For example Bac+3, RNCP 6."))
-    training_type = models.CharField(
-        _("training type"), max_length=12, choices=TrainingType.choices
-    )
+    title = SingleLineField(_("title"), max_length=200, unique=True)
+    level = SingleLineField(_("level"), max_length=50, help_text=_("For example Bac+3, RNCP 6."))
+    training_type = SingleLineField(_("training type"), max_length=12, choices=TrainingType.choices)
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"))
 
     history = HistoricalRecords()
@@ -55,14 +53,14 @@ class Student(models.Model):
         GRADUATED = "graduated", _("graduated")
         LEFT = "left", _("left")
 
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = SingleLineField(_("first name"), max_length=100)
+    last_name = SingleLineField(_("last name"), max_length=100)
     email = models.EmailField(_("email"), blank=True)
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="students", verbose_name=_("programme")
     )
     cohort_year = models.PositiveSmallIntegerField(_("cohort year"))
-    status = models.CharField(
+    status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ENROLLED
     )
     status_changed_on = models.DateField(
@@ -124,10 +122,10 @@ class Placement(models.Model):
         verbose_name=_("offer"),
         help_text=_("The post: an internship waits a third of the previous one's length."),
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = SingleLineField(_("kind"), max_length=12, choices=Kind.choices)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), help_text=_("The first day after the placement."))
-    tutor = models.CharField(_("tutor at the company"), max_length=150)
+    tutor = SingleLineField(_("tutor at the company"), max_length=150)
     weekly_hours = models.DecimalField(
         _("hours a week"), max_digits=4, decimal_places=1, default=Decimal("35.0")
     )
@@ -224,10 +222,10 @@ def _waiting_period_problem(placement):
             return _(
                 "This post takes a new intern only from %(date)s: a third of the previous "
                 "internship's length after it ended."
-            ) % {"date": date_format(_rest_after(other))}
+            ) % {"date": human_date(_rest_after(other))}
         if other.start > placement.start and other.start < _rest_after(placement):
             return _(
                 "The internship of %(date)s on this post starts too soon after this one: "
                 "a post rests a third of an internship's length between two interns."
-            ) % {"date": date_format(other.start)}
+            ) % {"date": human_date(other.start)}
     return None

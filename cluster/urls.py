@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
+
+from members.forms import PasswordResetForm
 
 from . import views
 
@@ -15,6 +18,11 @@ urlpatterns = [
     # SVG icon (its static URL, hashed in production, is looked up at request time).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/dashboard/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/dashboard/figure.csv", views.staff_dashboard_csv, name="staff-dashboard-csv"),

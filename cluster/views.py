@@ -153,6 +153,5 @@ def annual_report(request, year):
         {
             **_year_context(year),
             "today": timezone.localdate(),
-            "cluster_name": settings.CITE_CLUSTER_NAME,
         },
     )

@@ -1,20 +1,29 @@
-"""Cache the public pages and API answers for anonymous visitors.
+"""Cache the public pages and API answers for anonymous visitors, and the one event that
+says what visitors see has changed.
 
-Each cached answer is keyed on ``PublicDataVersion``, which every change to what public
-pages show increments (see ``members.signals``): a cached page costs one tiny query, and
-an edit made in the admin or by a representative is visible at once, on every server.
-The key also holds the date, so that offers leave the pages on the day after they expire.
+Each cached answer is keyed on ``PublicDataVersion``. ``bump_public_version`` is the "public
+data changed" event: it increments the version in the caller's transaction, so the change
+and its announcement commit or roll back together. ``watch`` connects it to every save and
+delete of the models public pages show (each app watches its own in ``ready()``), so no
+write path can forget it; only bulk writes that send no signal call it themselves. A cached
+page costs one tiny query, and an edit is visible at once, on every server.
+
+The key holds the version, the date (offers leave the pages the day after they expire),
+the language, the host, the path, and only the query parameters the view understands, in
+a canonical order: an unknown parameter neither changes the answer nor fills the cache.
 
 When the database cannot be reached (a restart, a failover), cached pages are served under
 the last version seen: no edit can happen while the database is down.
 """
 
 import hashlib
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -33,13 +42,55 @@ def public_version(*, using="default"):
 
 
 def bump_public_version(*, using="default"):
+    """Say that what visitors see has changed: every cached public page becomes stale."""
     updated = PublicDataVersion.objects.using(using).filter(pk=1).update(value=F("value") + 1)
     if not updated:
         PublicDataVersion.objects.using(using).get_or_create(pk=1, defaults={"value": 1})
 
 
-def cache_public_response(view):
-    """Serve a GET from the cache for anonymous visitors; cache successful answers."""
+def _changed(sender, using, raw=False, **kwargs):
+    if not raw:  # loading fixtures
+        bump_public_version(using=using)
+
+
+def _relations_changed(sender, action, using, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        bump_public_version(using=using)
+
+
+def watch(*models):
+    """Make every save and delete of these models (and every change of their many-to-many
+    relations) bump the public version, in the same transaction."""
+    for model in models:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public:{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"public:{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _relations_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"public:{model._meta.label}.{field.name}",
+            )
+
+
+def cache_key(request, understood, version):
+    """Return the cache key of a public answer (see the module's docstring)."""
+    query = urlencode(
+        [(name, value) for name in sorted(understood) for value in request.GET.getlist(name)]
+    )
+    raw_key = ":".join(
+        [str(timezone.localdate()), get_language(), request.get_host(), request.path, query]
+    )
+    return "public-page:" + hashlib.sha256(f"{version}:{raw_key}".encode()).hexdigest()
+
+
+def cache_public_response(view=None, *, params=()):
+    """Serve a GET from the cache for anonymous visitors; cache successful answers.
+
+    ``params`` names the query parameters the view understands; the others are ignored.
+    """
+    if view is None:
+        return partial(cache_public_response, params=params)
+    understood = frozenset(params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -51,9 +102,7 @@ def cache_public_response(view):
             version = cache.get(LAST_VERSION_KEY)
             if version is None:
                 raise
-        day = timezone.localdate()
-        raw_key = f"{version}:{day}:{get_language()}:{request.get_full_path()}"
-        key = "public-page:" + hashlib.sha256(raw_key.encode()).hexdigest()
+        key = cache_key(request, understood, version)
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached

@@ -3,9 +3,20 @@
 from django.db import models
 
 from . import identifiers
+from .text import validate_single_line
 
 
-class NormalisedCharField(models.CharField):
+class SingleLineField(models.CharField):
+    """A CharField that refuses line breaks, checked by ``full_clean()`` and model forms.
+
+    Every short text of the models is one: names and titles end up in email subjects and
+    headers, where a line break is refused (BadHeaderError) or, worse, obeyed.
+    """
+
+    default_validators = [validate_single_line]
+
+
+class NormalisedCharField(SingleLineField):
     """A CharField that stores one spelling of its value (no spaces, capitals...).
 
     ``to_python`` runs first in ``Model.full_clean()``, so validators and the unique
@@ -54,6 +65,25 @@ class VatNumberField(NormalisedCharField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 16)
+        super().__init__(*args, **kwargs)
+
+
+class IbanField(NormalisedCharField):
+    normalise = staticmethod(identifiers.normalise_iban)
+    default_validators = [identifiers.validate_iban]
+    input_max_length = 48
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 34)
+        super().__init__(*args, **kwargs)
+
+
+class BicField(NormalisedCharField):
+    normalise = staticmethod(identifiers.normalise_bic)
+    default_validators = [identifiers.validate_bic]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 11)
         super().__init__(*args, **kwargs)
 
 

@@ -1,15 +1,18 @@
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.db import models
 from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .images import process_logo
 from .models import (
     Application,
+    ClusterIdentity,
     Company,
     Contact,
     MembershipPlan,
@@ -18,6 +21,7 @@ from .models import (
     Sector,
 )
 from .services import PROFILE_FIELDS
+from .services.email import email_send
 
 
 class DateInput(forms.DateInput):
@@ -207,12 +211,6 @@ class ApplicationForm(forms.ModelForm):
             "consent",
         ]
         widgets = {"motivation": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
-        labels = {
-            "consent": _(
-                "I agree that the Pôle Action Média processes these data to review this "
-                "application and, if it is accepted, to manage the membership."
-            )
-        }
         formfield_callback = _https_by_default
 
     def __init__(self, *args, **kwargs):
@@ -222,7 +220,33 @@ class ApplicationForm(forms.ModelForm):
         # was sent by applicants who never looked. An empty choice makes them pick.
         self.fields["plan"].label_from_instance = _plan_choice_label
         self.fields["consent"].required = True
+        self.fields["consent"].label = _(
+            "I agree that %(name)s processes these data to review this application and, if "
+            "it is accepted, to manage the membership."
+        ) % {"name": ClusterIdentity.objects.current().display_name}
 
     @property
     def is_spam(self):
         return bool(self.data.get("fax"))
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's password reset, its email sent through the one email path (logged, after
+    the commit, a failure recorded rather than raised)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        email_send(
+            to=[to_email],
+            subject=render_to_string(subject_template_name, context),
+            template=email_template_name,
+            context=context,
+            kind="password_reset",
+        )

@@ -1,4 +1,4 @@
-"""French and EU company identifiers, checked with python-stdnum.
+"""French and EU company identifiers and bank account numbers, checked with python-stdnum.
 
 Each identifier has a normaliser (to store one spelling) and a Django validator (with a
 message that says what is wrong). The model fields in ``members.fields`` combine the two.
@@ -8,7 +8,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum import bic as stdnum_bic
 from stdnum import exceptions as stdnum_exceptions
+from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
@@ -56,6 +58,14 @@ def normalise_vat(value):
     return _compact(eu_vat, value)
 
 
+def normalise_iban(value):
+    return _compact(stdnum_iban, value)
+
+
+def normalise_bic(value):
+    return _compact(stdnum_bic, value)
+
+
 def normalise_naf(value):
     """Store NAF codes as ``62.01Z``; leave anything unrecognised for the validator."""
     if not value:
@@ -92,6 +102,24 @@ def validate_vat(value):
     except stdnum_exceptions.ValidationError as exc:
         raise ValidationError(
             _explain(exc, _("The VAT number")), code="invalid_vat", params={"value": value}
+        ) from exc
+
+
+def validate_iban(value):
+    try:
+        stdnum_iban.validate(value)
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValidationError(
+            _explain(exc, _("The IBAN")), code="invalid_iban", params={"value": value}
+        ) from exc
+
+
+def validate_bic(value):
+    try:
+        stdnum_bic.validate(value)
+    except stdnum_exceptions.ValidationError as exc:
+        raise ValidationError(
+            _explain(exc, _("The BIC")), code="invalid_bic", params={"value": value}
         ) from exc
 
 

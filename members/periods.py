@@ -1,17 +1,25 @@
-"""Periods ``[start, end)`` with an open end allowed: one helper for memberships,
-incubations, leases and placements.
+"""Periods ``[start, end)`` with an open end allowed, and dates as people read them: one
+helper for memberships, incubations, leases, placements and everything that shows them.
 
 ``end`` is the first day *not* covered, so consecutive periods share a boundary day
 without overlapping, and a period "2026-01-01 to 2027-01-01" is the calendar year 2026.
+People read a period with its last day included (31/12/2026): every page, email, PDF, CSV
+and message shows ``format_period`` or ``last_day``, never ``end`` itself.
 """
 
+import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import date_format
+from django.template.defaultfilters import date as date_filter
+from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# A "j" (day of the month, no leading zero) that a backslash does not escape.
+_DAY = re.compile(r"(?<!\\)j")
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -33,7 +41,7 @@ def validate_period(start, end, *, start_field="start", end_field="end"):
         raise ValidationError(
             {
                 end_field: _("The end must be after the start (%(start)s).")
-                % {"start": date_format(start)}
+                % {"start": human_date(start)}
             },
             code="period_order",
         )
@@ -48,12 +56,27 @@ def last_day(end):
     return None if end is None else end - timedelta(days=1)
 
 
+def human_date(value, format_name="DATE_FORMAT"):
+    """Format a date or datetime in the active language, the first of the month written
+    as French does: "1er décembre 2026", not "1 décembre 2026".
+
+    ``format_name`` is a format name (``DATE_FORMAT``, ``SHORT_DATE_FORMAT``…) or a
+    format string. Empty values give "".
+    """
+    if value in (None, ""):
+        return ""
+    format_string = formats.get_format(format_name)
+    if getattr(value, "day", None) == 1 and (get_language() or "").startswith("fr"):
+        format_string = _DAY.sub(r"j\\e\\r", format_string)
+    return date_filter(value, format_string)
+
+
 def format_period(start, end):
     """Return a period as people read it, the last day included, in the active language:
     "from 13 August 2026 to 12 March 2027", or "from 13 August 2026, with no end"."""
     if end is None:
-        return _("from %(start)s, with no end") % {"start": date_format(start)}
+        return _("from %(start)s, with no end") % {"start": human_date(start)}
     return _("from %(start)s to %(end)s") % {
-        "start": date_format(start),
-        "end": date_format(last_day(end)),
+        "start": human_date(start),
+        "end": human_date(last_day(end)),
     }

@@ -1,27 +1,20 @@
-"""Keep derived data in step with the register, in the same transaction as each write.
+"""Keep the search index in step with the register, in the same transaction as each write.
 
-Only derived, rebuildable data lives here: the search index and the version number that
-invalidates cached public pages. No business rule does.
+Only derived, rebuildable data lives here; no business rule does. The version number that
+invalidates cached public pages follows its own watched models (``members.caching.watch``).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import search
-from .caching import bump_public_version
-from .models import Company, Contact, Offer, Sector
+from .models import Company, Sector
 
 
 @receiver(post_save, sender=Company)
 def company_saved(sender, instance, using, raw=False, **kwargs):
     if not raw:
         search.index_companies([instance.pk], using=using)
-    bump_public_version(using=using)
-
-
-@receiver(post_delete, sender=Company)
-def company_deleted(sender, instance, using, **kwargs):
-    bump_public_version(using=using)
 
 
 @receiver(m2m_changed, sender=Company.sectors.through)
@@ -38,14 +31,12 @@ def company_sectors_changed(sender, instance, action, reverse, pk_set, using, **
     else:
         company_ids = list(pk_set or [])
     search.index_companies(company_ids, using=using)
-    bump_public_version(using=using)
 
 
 @receiver(post_save, sender=Sector)
 def sector_saved(sender, instance, using, created, raw=False, **kwargs):
     if not created and not raw:
         search.index_companies(instance.companies.values_list("pk", flat=True), using=using)
-    bump_public_version(using=using)
 
 
 @receiver(pre_delete, sender=Sector)
@@ -56,10 +47,3 @@ def sector_deleting(sender, instance, **kwargs):
 @receiver(post_delete, sender=Sector)
 def sector_deleted(sender, instance, using, **kwargs):
     search.index_companies(getattr(instance, "_company_ids", []), using=using)
-    bump_public_version(using=using)
-
-
-@receiver([post_save, post_delete], sender=Contact)
-@receiver([post_save, post_delete], sender=Offer)
-def public_detail_changed(sender, using, **kwargs):
-    bump_public_version(using=using)

@@ -1,6 +1,13 @@
-"""Text helpers shared by search and import."""
+"""Text helpers shared by search, import, the models and outgoing email."""
 
+import re
 import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Every character Python's str.splitlines() breaks on, as a mail header would.
+LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def fold(text):
@@ -9,3 +16,16 @@ def fold(text):
         return ""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def validate_single_line(value):
+    """Refuse a line break in a one-line value: a name, a title, a subject."""
+    if value and LINE_BREAK.search(value):
+        raise ValidationError(
+            _("This is one line of text: remove the line breaks."), code="line_break"
+        )
+
+
+def single_line(text):
+    """Return ``text`` on one line, its runs of white space (line breaks too) as one space."""
+    return " ".join(str(text).split())

@@ -7,9 +7,12 @@ class StartupsConfig(AppConfig):
     verbose_name = _("Incubator and offices")
 
     def ready(self):
-        from members import kinds, my_space
+        from members import caching, kinds, my_space
 
-        from .models import Incubation
+        from .models import Incubation, Lease, Programme
+
+        # Start-ups and alumni are kinds of the directory; company pages name programmes.
+        caching.watch(Incubation, Lease, Programme)
 
         kinds.register(kinds.STARTUP, Incubation.companies_hosted)
         kinds.register(kinds.ALUMNI, Incubation.companies_graduated)

@@ -13,13 +13,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.constraints import NoOverlapConstraint
+from members.fields import SingleLineField
 from members.models import MONEY, Company, Contact, validate_not_negative
-from members.periods import PeriodQuerySet, validate_period
+from members.periods import PeriodQuerySet, human_date, validate_period
 
 
 def months_between(start, end):
@@ -37,8 +37,8 @@ class Programme(models.Model):
         ACCELERATION = "acceleration", _("acceleration")
         OTHER = "other", _("other (defined by the staff)")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    name = SingleLineField(_("name"), max_length=100, unique=True)
+    stage = SingleLineField(_("stage"), max_length=12, choices=Stage.choices)
     description = models.TextField(_("description"), blank=True)
 
     history = HistoricalRecords()
@@ -69,11 +69,11 @@ class Incubation(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="incubations", verbose_name=_("programme")
     )
-    cohort = models.CharField(_("cohort"), max_length=20, help_text=_("For example 2025-A."))
+    cohort = SingleLineField(_("cohort"), max_length=20, help_text=_("For example 2025-A."))
     start = models.DateField(_("entry date"))
     planned_end = models.DateField(_("planned end"))
     end = models.DateField(_("exit date"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    outcome = SingleLineField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     mentor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -197,7 +197,7 @@ class Milestone(models.Model):
         related_name="milestones",
         verbose_name=_("incubation"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineField(_("title"), max_length=200)
     target_date = models.DateField(_("target date"))
     done_date = models.DateField(_("done on"), null=True, blank=True)
 
@@ -213,10 +213,10 @@ class Milestone(models.Model):
 
 
 class Building(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    street = models.CharField(_("street"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=100, default="Le Soler")
+    name = SingleLineField(_("name"), max_length=100, unique=True)
+    street = SingleLineField(_("street"), max_length=200, blank=True)
+    postcode = SingleLineField(_("postcode"), max_length=10, blank=True)
+    city = SingleLineField(_("city"), max_length=100, default="Le Soler")
 
     history = HistoricalRecords()
 
@@ -250,7 +250,7 @@ class Office(models.Model):
         Building, on_delete=models.PROTECT, related_name="offices", verbose_name=_("building")
     )
     floor = models.SmallIntegerField(_("floor"), default=0)
-    code = models.CharField(_("code"), max_length=20)
+    code = SingleLineField(_("code"), max_length=20)
     area = models.DecimalField(
         _("area (m²)"),
         max_digits=7,
@@ -258,7 +258,7 @@ class Office(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     desks = models.PositiveSmallIntegerField(_("desks"), default=1)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRIVATE)
+    kind = SingleLineField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRIVATE)
     list_rent = models.DecimalField(
         _("list rent (€ a month)"), **MONEY, validators=[validate_not_negative]
     )
@@ -312,7 +312,7 @@ class Lease(models.Model):
     deposit = models.DecimalField(
         _("deposit (€)"), **MONEY, default=Decimal("0.00"), validators=[validate_not_negative]
     )
-    contract = models.CharField(
+    contract = SingleLineField(
         _("contract"), max_length=10, choices=Contract.choices, default=Contract.PRECARIOUS
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -354,7 +354,7 @@ class Lease(models.Model):
                     "start": _(
                         "This office is delivered on %(date)s: the lease cannot start earlier."
                     )
-                    % {"date": date_format(office.delivery_date)}
+                    % {"date": human_date(office.delivery_date)}
                 },
                 code="before_delivery",
             )

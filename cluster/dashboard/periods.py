@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from members.periods import human_date
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ class Period:
     def dates(self):
         """Return the first and last days in words: "1 September 2026 to 31 August 2027"."""
         return _("%(start)s to %(end)s") % {
-            "start": date_format(self.start),
-            "end": date_format(self.last_day),
+            "start": human_date(self.start),
+            "end": human_date(self.last_day),
         }
 
     @property

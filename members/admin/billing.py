@@ -19,6 +19,7 @@ from ..models import (
     MembershipPlan,
     Payment,
 )
+from ..services import memberships as memberships_
 
 
 class StartYearFilter(admin.SimpleListFilter):
@@ -55,23 +56,87 @@ def issue_invoices(modeladmin, request, queryset):
         modeladmin.message_user(request, "; ".join(problems), level=messages.WARNING)
 
 
-@admin.action(description=_("Mark the selected memberships as resigned"))
-def resign_memberships(modeladmin, request, queryset):
-    for membership in queryset:
-        services.membership_resign(membership=membership)
-    modeladmin.message_user(
-        request, _("%(count)d memberships resigned.") % {"count": len(queryset)}
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in each membership's history."),
     )
+
+
+def transition_action(trigger, *, description, title, outcome, done):
+    """Return an admin action that moves the selected memberships along ``trigger``.
+
+    It first shows which memberships will change and which cannot (their status does not
+    allow it), and asks for the reason; nothing changes until staff confirm.
+    """
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        memberships = list(queryset.select_related("company", "plan").order_by("pk"))
+        movable = [m for m in memberships if memberships_.transition_allowed(m.status, trigger)]
+        form = TransitionForm(request.POST if "apply" in request.POST else None)
+        form.fields["reason"].required = trigger in memberships_.REASON_REQUIRED
+        if "apply" in request.POST and form.is_valid():
+            for membership in movable:
+                memberships_.membership_transition(
+                    membership=membership,
+                    trigger=trigger,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            modeladmin.message_user(request, done % {"count": len(movable)}, messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/membership/transition.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "opts": modeladmin.model._meta,
+                "title": title,
+                "outcome": outcome,
+                "queryset": memberships,
+                "movable": movable,
+                "refused": [m for m in memberships if m not in movable],
+                "form": form,
+                "action": action.__name__,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    action.__name__ = f"{trigger}_memberships"
+    return action
+
+
+resign_memberships = transition_action(
+    memberships_.Trigger.RESIGNED,
+    description=_("Record the resignation of the selected memberships"),
+    title=_("Record resignations"),
+    outcome=_("resigned"),
+    done=_("%(count)d memberships resigned."),
+)
+reinstate_memberships = transition_action(
+    memberships_.Trigger.REINSTATED,
+    description=_("Reinstate the selected memberships"),
+    title=_("Reinstate memberships"),
+    outcome=_("active again"),
+    done=_("%(count)d memberships reinstated."),
+)
 
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ("company", "start", "end", "plan", "fee", "status")
+    """Memberships: the status changes only through the actions, never by hand."""
+
+    list_display = ("company", "start", "end", "plan", "fee", "status", "status_since")
     list_filter = ("status", StartYearFilter, "plan")
     search_fields = ("company__trade_name", "company__legal_name")
     autocomplete_fields = ("company",)
     list_select_related = ("company", "plan")
-    actions = [issue_invoices, resign_memberships]
+    readonly_fields = ("status", "status_since")
+    actions = [issue_invoices, resign_memberships, reinstate_memberships]
     date_hierarchy = "start"
 
 

@@ -42,6 +42,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     fields = ("start", "end", "plan", "fee", "status")
+    readonly_fields = ("status",)
     show_change_link = True
 
 

@@ -44,8 +44,9 @@ def seed_dues():
     """Give the demo members plans, this year's membership and its invoice; most paid.
 
     Idempotent: companies that already have a membership are left alone. The school and
-    the partners have no membership: they follow their published flag alone. Written in
-    bulk (the demo's data is known to be valid), numbered by the same invoicing service.
+    the partners have no membership: they follow their published flag alone. The
+    memberships are written in bulk (the demo's data is known to be valid); invoices and
+    payments go through the billing services, so statuses follow the one transition table.
     """
     plans = {}
     for name, kind, fee, vat in PLANS:
@@ -77,7 +78,6 @@ def seed_dues():
             start=year_start,
             end=year_end,
             fee=plans[kind].annual_fee,
-            status=Membership.Status.ACTIVE if paid else Membership.Status.PENDING,
         )
         memberships.append(membership)
         if paid:
@@ -89,17 +89,12 @@ def seed_dues():
         return 0
     memberships = bulk_create_with_history(memberships, Membership, batch_size=500)
     invoices = services.invoices_issue(memberships=memberships, issue_date=year_start)
-    payments = [
-        Payment(
-            invoice=invoice,
-            amount=invoice.amount_incl_tax,
-            date=paid_on[invoice.company_id][0],
-            method=paid_on[invoice.company_id][1],
-        )
-        for invoice in invoices
-        if invoice.company_id in paid_on
-    ]
-    bulk_create_with_history(payments, Payment, batch_size=500)
+    for invoice in invoices:
+        if invoice.company_id in paid_on and invoice.amount_incl_tax > 0:
+            day, method = paid_on[invoice.company_id]
+            services.payment_record(
+                invoice=invoice, amount=invoice.amount_incl_tax, date=day, method=method
+            )
     return len(memberships)
 
 

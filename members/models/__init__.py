@@ -1,10 +1,11 @@
 """The models of the members app, one module per concern; every name is re-exported here."""
 
 from .applications import Application
-from .common import MONEY, Reviewed, validate_not_negative, validate_positive
+from .common import MONEY, Reviewed, localized, validate_not_negative, validate_positive
 from .emails import EmailLog
+from .identity import ClusterIdentity
 from .invoices import Invoice, InvoiceQuerySet, InvoiceSequence, Payment
-from .memberships import Membership, MembershipPlan, MembershipQuerySet, OrganisationKind
+from .memberships import Membership, MembershipPlan, OrganisationKind
 from .offers import Offer, OfferQuerySet
 from .public import PublicDataVersion
 from .register import (
@@ -24,6 +25,7 @@ from .self_service import Invitation, ProfileRevision, Representative
 __all__ = [
     "MONEY",
     "Application",
+    "ClusterIdentity",
     "Company",
     "CompanyQuerySet",
     "Contact",
@@ -38,7 +40,6 @@ __all__ = [
     "LegalForm",
     "Membership",
     "MembershipPlan",
-    "MembershipQuerySet",
     "Offer",
     "OfferQuerySet",
     "OrganisationKind",
@@ -49,6 +50,7 @@ __all__ = [
     "Reviewed",
     "Sector",
     "current_year",
+    "localized",
     "validate_not_negative",
     "validate_positive",
     "validate_year_founded",

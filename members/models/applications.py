@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import SirenField, SiretField
+from ..fields import SingleLineField, SirenField, SiretField
 from .common import Reviewed
 
 
@@ -17,23 +17,23 @@ class Application(Reviewed):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    legal_name = SingleLineField(_("legal name"), max_length=200)
+    trade_name = SingleLineField(_("trade name"), max_length=200, blank=True)
     siret = SiretField(_("SIRET"), blank=True)
     siren = SirenField(_("SIREN"), blank=True)
-    city = models.CharField(_("city"), max_length=100)
+    city = SingleLineField(_("city"), max_length=100)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    contact_first_name = models.CharField(_("first name"), max_length=100)
-    contact_last_name = models.CharField(_("last name"), max_length=100)
+    contact_first_name = SingleLineField(_("first name"), max_length=100)
+    contact_last_name = SingleLineField(_("last name"), max_length=100)
     contact_email = models.EmailField(_("email"))
-    contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
-    contact_role = models.CharField(_("role in the company"), max_length=120, blank=True)
+    contact_phone = SingleLineField(_("phone"), max_length=30, blank=True)
+    contact_role = SingleLineField(_("role in the company"), max_length=120, blank=True)
     plan = models.ForeignKey(
         "members.MembershipPlan", on_delete=models.PROTECT, related_name="+", verbose_name=_("plan")
     )
     motivation = models.TextField(_("motivation"), max_length=2000)
     consent = models.BooleanField(_("consent to the processing of the data"))
-    status = models.CharField(
+    status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     company = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +57,14 @@ def app_model(name):
     each other.
     """
     return apps.get_model("members", name)
+
+
+def localized(french, english):
+    """Return the text in the visitor's language, falling back to the other one.
+
+    Content that staff or members enter has a French and an English version; either may
+    be empty.
+    """
+    if get_language() == "en":
+        return english or french
+    return french or english

@@ -1,18 +1,40 @@
-"""The log of outgoing emails."""
+"""The log of every outgoing email, written by ``members.services.email``."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import SingleLineField
+
+
+class EmailLogQuerySet(models.QuerySet):
+    def failed(self):
+        """Return the emails that could not be sent: staff see them and may retry."""
+        return self.filter(status=EmailLog.Status.FAILED)
+
 
 class EmailLog(models.Model):
-    """Every email the dues machinery sends. ``key`` makes each reminder go out once."""
+    """One email Cité sends: what, to whom, and how the sending went.
 
-    key = models.CharField(_("key"), max_length=120, unique=True)
-    kind = models.CharField(_("kind"), max_length=40)
-    to = models.CharField(_("to"), max_length=500)
-    subject = models.CharField(_("subject"), max_length=300)
+    ``key``, when given, makes an email go out once (a reminder about one invoice on one
+    date, say): a second email with the same key is not even queued.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = SingleLineField(_("key"), max_length=160, unique=True, null=True, blank=True)
+    kind = SingleLineField(_("kind"), max_length=40)
+    to = SingleLineField(_("to"), max_length=500)
+    subject = SingleLineField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    status = SingleLineField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     company = models.ForeignKey(
         "members.Company",
         on_delete=models.SET_NULL,
@@ -22,10 +44,19 @@ class EmailLog(models.Model):
         verbose_name=_("company"),
     )
 
+    objects = EmailLogQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-sent_at"]
-        verbose_name = _("email sent")
-        verbose_name_plural = _("emails sent")
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        indexes = [
+            models.Index(
+                fields=["status"],
+                condition=~models.Q(status="sent"),
+                name="members_email_not_sent",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.sent_at:%Y-%m-%d} {self.subject}"
+        return f"{self.created_at:%Y-%m-%d} {self.subject}"

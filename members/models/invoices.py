@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..fields import SingleLineField
 from .common import MONEY, validate_positive
 
 
@@ -68,10 +69,10 @@ class Invoice(models.Model):
         INVOICE = "invoice", _("invoice")
         CREDIT_NOTE = "credit", _("credit note")
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = SingleLineField(_("number"), max_length=20, unique=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     sequence = models.PositiveIntegerField(_("sequence"), editable=False)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INVOICE)
+    kind = SingleLineField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INVOICE)
     company = models.ForeignKey(
         "members.Company",
         on_delete=models.PROTECT,
@@ -98,20 +99,20 @@ class Invoice(models.Model):
     due_date = models.DateField(_("due date"))
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    description = models.CharField(_("description"), max_length=300)
-    seller_name = models.CharField(_("seller"), max_length=200)
+    description = SingleLineField(_("description"), max_length=300)
+    seller_name = SingleLineField(_("seller"), max_length=200)
     seller_address = models.TextField(_("seller's address"))
-    seller_siren = models.CharField(_("seller's SIREN"), max_length=9, blank=True)
-    seller_vat_number = models.CharField(_("seller's VAT number"), max_length=16, blank=True)
-    buyer_name = models.CharField(_("buyer"), max_length=200)
+    seller_siren = SingleLineField(_("seller's SIREN"), max_length=9, blank=True)
+    seller_vat_number = SingleLineField(_("seller's VAT number"), max_length=16, blank=True)
+    buyer_name = SingleLineField(_("buyer"), max_length=200)
     buyer_address = models.TextField(_("buyer's address"), blank=True)
-    buyer_siren = models.CharField(_("buyer's SIREN"), max_length=9, blank=True)
-    buyer_vat_number = models.CharField(_("buyer's VAT number"), max_length=16, blank=True)
+    buyer_siren = SingleLineField(_("buyer's SIREN"), max_length=9, blank=True)
+    buyer_vat_number = SingleLineField(_("buyer's VAT number"), max_length=16, blank=True)
     amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT (€)"), **MONEY)
     amount_incl_tax = models.DecimalField(_("amount after tax (€)"), **MONEY)
-    vat_mention = models.CharField(_("VAT mention"), max_length=200, blank=True)
+    vat_mention = SingleLineField(_("VAT mention"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -153,8 +154,8 @@ class Payment(models.Model):
     )
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (€)"), **MONEY, validators=[validate_positive])
-    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
-    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    method = SingleLineField(_("method"), max_length=10, choices=Method.choices)
+    reference = SingleLineField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

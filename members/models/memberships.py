@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..constraints import NoOverlapConstraint
-from ..periods import PeriodQuerySet, validate_period
+from ..fields import SingleLineField
+from ..periods import PeriodQuerySet, format_period, validate_period
 from .common import MONEY, validate_not_negative
 
 
@@ -21,8 +23,8 @@ class OrganisationKind(models.TextChoices):
 
 
 class MembershipPlan(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    organisation_kind = models.CharField(
+    name = SingleLineField(_("name"), max_length=100, unique=True)
+    organisation_kind = SingleLineField(
         _("kind of organisation"), max_length=10, choices=OrganisationKind.choices
     )
     annual_fee = models.DecimalField(
@@ -49,25 +51,22 @@ class MembershipPlan(models.Model):
         return self.name
 
 
-class MembershipQuerySet(PeriodQuerySet):
-    def in_year(self, year):
-        """Return the memberships of the membership year that starts in ``year``."""
-        return self.filter(start__year=year)
-
-
 class Membership(models.Model):
     """One year (or part of a year) of a company's membership. Every year is kept."""
 
     class Status(models.TextChoices):
+        """The membership's standing. Only ``members.services.memberships`` changes it,
+        through its table of transitions."""
+
         PENDING = "pending", _("pending payment")
         ACTIVE = "active", _("active")
         GRACE = "grace", _("in grace period")
         LAPSED = "lapsed", _("lapsed")
         RESIGNED = "resigned", _("resigned")
+        CANCELLED = "cancelled", _("cancelled")
 
     Status.IN_GOOD_STANDING = (Status.ACTIVE, Status.GRACE)
-    Status.GONE = (Status.LAPSED, Status.RESIGNED)
-    Status.UNPAID = (Status.PENDING, Status.GRACE, Status.LAPSED)
+    Status.GONE = (Status.LAPSED, Status.RESIGNED, Status.CANCELLED)
 
     company = models.ForeignKey(
         "members.Company",
@@ -81,14 +80,15 @@ class Membership(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), help_text=_("The first day no longer covered."))
     fee = models.DecimalField(_("fee (€, before tax)"), **MONEY, validators=[validate_not_negative])
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    status = SingleLineField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
     )
+    status_since = models.DateField(_("status since"), default=timezone.localdate, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
 
-    objects = MembershipQuerySet.as_manager()
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start", "company"]
@@ -117,11 +117,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return _("%(company)s, %(start)s to %(end)s") % {
-            "company": self.company,
-            "start": self.start,
-            "end": self.end,
-        }
+        return f"{self.company}, {format_period(self.start, self.end)}"
 
     def clean(self):
         validate_period(self.start, self.end)

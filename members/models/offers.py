@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .common import MONEY, Reviewed, app_model, validate_not_negative
+from ..fields import SingleLineField
+from .common import MONEY, Reviewed, app_model, localized, validate_not_negative
 
 
 class OfferQuerySet(models.QuerySet):
@@ -50,16 +50,16 @@ class Offer(Reviewed):
         related_name="offers",
         verbose_name=_("company"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineField(_("title"), max_length=200)
     description_fr = models.TextField(_("description (French)"))
     description_en = models.TextField(_("description (English)"), blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = SingleLineField(_("kind"), max_length=12, choices=Kind.choices)
     start_date = models.DateField(_("start date"))
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), null=True, blank=True, help_text=_("Empty for a permanent job.")
     )
-    place = models.CharField(_("place"), max_length=100)
-    remote = models.CharField(
+    place = SingleLineField(_("place"), max_length=100)
+    remote = SingleLineField(
         _("remote work"), max_length=8, choices=Remote.choices, default=Remote.NO
     )
     monthly_stipend = models.DecimalField(
@@ -71,7 +71,7 @@ class Offer(Reviewed):
         help_text=_("For an internship."),
     )
     expires_on = models.DateField(_("open until"))
-    status = models.CharField(
+    status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_by = models.ForeignKey(
@@ -116,6 +116,5 @@ class Offer(Reviewed):
 
     @property
     def description(self):
-        if get_language() == "en":
-            return self.description_en or self.description_fr
-        return self.description_fr or self.description_en
+        """Return the description in the visitor's language, falling back to the other."""
+        return localized(self.description_fr, self.description_en)

@@ -10,20 +10,19 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import NafCodeField, SirenField, SiretField, VatNumberField
+from ..fields import NafCodeField, SingleLineField, SirenField, SiretField, VatNumberField
 from ..identifiers import siren_of_vat
-from .common import app_model
+from .common import app_model, localized
 
 
 class Sector(models.Model):
     """A trade of the cluster (3D and animation, e-health...), named in both languages."""
 
-    name = models.CharField(_("name (French)"), max_length=80, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+    name = SingleLineField(_("name (French)"), max_length=80, unique=True)
+    name_en = SingleLineField(_("name (English)"), max_length=80, blank=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
 
     history = HistoricalRecords()
@@ -39,9 +38,7 @@ class Sector(models.Model):
     @property
     def label(self):
         """Return the name in the visitor's language, falling back to French."""
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class HeadcountBand(models.TextChoices):
@@ -152,8 +149,8 @@ class Company(models.Model):
     never stored as a flag here.
     """
 
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    trade_name = models.CharField(
+    legal_name = SingleLineField(_("legal name"), max_length=200)
+    trade_name = SingleLineField(
         _("trade name"), max_length=200, help_text=_("The name shown to the public.")
     )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -164,26 +161,26 @@ class Company(models.Model):
     )
     vat_number = VatNumberField(_("intra-EU VAT number"), blank=True)
     naf_code = NafCodeField(_("NAF/APE code"), blank=True, help_text=_("For example 59.11A."))
-    legal_form = models.CharField(
+    legal_form = SingleLineField(
         _("legal form"), max_length=8, choices=LegalForm.choices, blank=True
     )
 
-    street = models.CharField(_("street"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True, db_index=True)
-    country = models.CharField(
+    street = SingleLineField(_("street"), max_length=200, blank=True)
+    postcode = SingleLineField(_("postcode"), max_length=10, blank=True)
+    city = SingleLineField(_("city"), max_length=100, blank=True, db_index=True)
+    country = SingleLineField(
         _("country"), max_length=2, choices=Country.choices, default=Country.FRANCE
     )
 
     website = models.URLField(_("website"), max_length=300, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = SingleLineField(_("phone"), max_length=30, blank=True)
     linkedin_url = models.URLField(_("LinkedIn page"), max_length=300, blank=True)
     instagram_url = models.URLField(_("Instagram page"), max_length=300, blank=True)
     facebook_url = models.URLField(_("Facebook page"), max_length=300, blank=True)
     youtube_url = models.URLField(_("YouTube or Vimeo channel"), max_length=300, blank=True)
 
-    headcount_band = models.CharField(
+    headcount_band = SingleLineField(
         _("headcount"), max_length=8, choices=HeadcountBand.choices, blank=True
     )
     year_founded = models.PositiveSmallIntegerField(
@@ -209,7 +206,7 @@ class Company(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # The trade name folded (no accents, lower case), for exact and typo-tolerant name
     # matches without folding every row at query time; kept by the same function.
-    search_name = models.CharField(max_length=200, blank=True, editable=False)
+    search_name = SingleLineField(max_length=200, blank=True, editable=False)
 
     history = HistoricalRecords(
         m2m_fields=[sectors], excluded_fields=["search_vector", "search_name"]
@@ -257,9 +254,7 @@ class Company(models.Model):
     @property
     def description(self):
         """Return the description in the visitor's language, falling back to the other."""
-        if get_language() == "en":
-            return self.description_en or self.description_fr
-        return self.description_fr or self.description_en
+        return localized(self.description_fr, self.description_en)
 
     @property
     def display_name(self):
@@ -278,11 +273,11 @@ class Contact(models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("company")
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    role = models.CharField(_("role"), max_length=120, blank=True)
+    first_name = SingleLineField(_("first name"), max_length=100)
+    last_name = SingleLineField(_("last name"), max_length=100)
+    role = SingleLineField(_("role"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = SingleLineField(_("phone"), max_length=30, blank=True)
     public_consent = models.BooleanField(
         _("agrees to appear on the public page"),
         default=False,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..fields import SingleLineField
 from .common import Reviewed
 
 
@@ -29,7 +30,7 @@ class Representative(models.Model):
         related_name="representatives",
         verbose_name=_("company"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    role = SingleLineField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -58,7 +59,7 @@ class Invitation(models.Model):
         verbose_name=_("company"),
     )
     email = models.EmailField(_("email"))
-    role = models.CharField(
+    role = SingleLineField(
         _("role"),
         max_length=10,
         choices=Representative.Role.choices,
@@ -105,7 +106,7 @@ class ProfileRevision(Reviewed):
         verbose_name=_("company"),
     )
     changes = models.JSONField(_("changes"), default=dict)
-    status = models.CharField(
+    status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     submitted_by = models.ForeignKey(

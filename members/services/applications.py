@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from ..models import (
     Application,
+    ClusterIdentity,
     Company,
     Representative,
 )
@@ -21,14 +22,13 @@ def application_submit(*, application):
     with transaction.atomic():
         application.full_clean()
         application.save()
-        context = {"application": application}
-        transaction.on_commit(
-            lambda: email_send(
-                "members/email/application_received",
-                context,
-                to=[application.contact_email],
-                subject=_("We received your application to join the Pôle Action Média"),
-            )
+        email_send(
+            to=[application.contact_email],
+            subject=_("We received your application to join %(name)s")
+            % {"name": ClusterIdentity.objects.current().display_name},
+            template="members/email/application_received.txt",
+            context={"application": application},
+            kind="application_received",
         )
     return application
 
@@ -69,14 +69,13 @@ def application_approve(*, application, reviewer, site_url):
     application.record_review(Application.Status.APPROVED, reviewer=reviewer)
     application.company = company
     application.save()
-    context = {"application": application, "company": company}
-    transaction.on_commit(
-        lambda: email_send(
-            "members/email/application_approved",
-            context,
-            to=[application.contact_email],
-            subject=_("Welcome to the Pôle Action Média"),
-        )
+    email_send(
+        to=[application.contact_email],
+        subject=_("Welcome to %(name)s") % {"name": ClusterIdentity.objects.current().display_name},
+        template="members/email/application_approved.txt",
+        context={"application": application, "company": company},
+        kind="application_approved",
+        company=company,
     )
     return company
 
@@ -91,13 +90,12 @@ def application_reject(*, application, reviewer, reason):
     )
     application.record_review(Application.Status.REJECTED, reviewer=reviewer, reason=reason)
     application.save()
-    context = {"application": application}
-    transaction.on_commit(
-        lambda: email_send(
-            "members/email/application_rejected",
-            context,
-            to=[application.contact_email],
-            subject=_("Your application to join the Pôle Action Média"),
-        )
+    email_send(
+        to=[application.contact_email],
+        subject=_("Your application to join %(name)s")
+        % {"name": ClusterIdentity.objects.current().display_name},
+        template="members/email/application_rejected.txt",
+        context={"application": application},
+        kind="application_rejected",
     )
     return application

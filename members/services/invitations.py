@@ -42,14 +42,14 @@ def invitation_send(*, company, email, role, invited_by, site_url):
             "days": settings.CITE_INVITATION_DAYS,
             "inviter": invited_by.get_full_name() or invited_by.get_username(),
         }
-        transaction.on_commit(
-            lambda: email_send(
-                "members/email/invitation",
-                context,
-                to=[email],
-                subject=_("You are invited to keep %(company)s's profile up to date")
-                % {"company": company},
-            )
+        email_send(
+            to=[email],
+            subject=_("You are invited to keep %(company)s's profile up to date")
+            % {"company": company},
+            template="members/email/invitation.txt",
+            context=context,
+            kind="invitation",
+            company=company,
         )
     return invitation
 

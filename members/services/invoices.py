@@ -1,4 +1,11 @@
-"""Invoices, credit notes and payments: gapless numbers, immutable documents."""
+"""Invoices, credit notes and payments: gapless numbers, immutable documents.
+
+Lock order. Every billing write takes its row locks in one order: first the memberships
+concerned, by primary key; then the invoices, by primary key; last the year's numbering
+row (``InvoiceSequence``). Issuing, renewing, crediting and recording a payment all follow
+it, so two of them running at once wait for each other in turn, never in a circle
+(PostgreSQL's "deadlock detected").
+"""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -11,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
+    ClusterIdentity,
     Invoice,
     InvoiceSequence,
     Membership,
     Payment,
 )
 from ..money import money
+from .memberships import Trigger, membership_transition, transition_allowed
 
 
 def _buyer(company):
@@ -32,24 +41,46 @@ def _buyer(company):
 
 
 def _seller():
-    seller = settings.CITE_SELLER
+    identity = ClusterIdentity.objects.current()
     return {
-        "seller_name": seller["name"],
-        "seller_address": seller["address"],
-        "seller_siren": seller["siren"],
-        "seller_vat_number": seller["vat_number"],
+        "seller_name": identity.legal_name or identity.display_name,
+        "seller_address": identity.address,
+        "seller_siren": identity.siren,
+        "seller_vat_number": identity.vat_number,
     }
+
+
+def lock_memberships(ids) -> list[Membership]:
+    """Lock these memberships, in primary-key order (the first step of the lock order)."""
+    return list(
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("plan", "company")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+
+
+def _lock_invoice(invoice) -> Invoice:
+    """Lock an invoice after its membership, and return it with its balance."""
+    membership_id = Invoice.objects.filter(pk=invoice.pk).values_list("membership", flat=True)
+    lock_memberships([pk for pk in membership_id if pk])
+    Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
+    return Invoice.objects.with_balance().select_related("company").get(pk=invoice.pk)
 
 
 def _next_numbers(year, count):
     """Take ``count`` consecutive invoice numbers of ``year``; the row lock serialises
-    issuers, so numbers never repeat and never leave a gap."""
+    issuers, so numbers never repeat and never leave a gap. The last lock taken."""
     InvoiceSequence.objects.bulk_create([InvoiceSequence(year=year)], ignore_conflicts=True)
     sequence = InvoiceSequence.objects.select_for_update().get(year=year)
     first = sequence.last + 1
     sequence.last += count
     sequence.save(update_fields=["last"])
     return [(n, f"{year}-{n:04d}") for n in range(first, first + count)]
+
+
+def _seller_vat_mention():
+    return ClusterIdentity.objects.current().vat_exemption_mention
 
 
 def _invoice_for(membership, *, sequence, number, issue_date, issued_by):
@@ -72,7 +103,7 @@ def _invoice_for(membership, *, sequence, number, issue_date, issued_by):
         vat_rate=rate,
         vat_amount=vat,
         amount_incl_tax=excl + vat,
-        vat_mention="" if plan.vat_applies else settings.CITE_VAT_EXEMPTION_MENTION,
+        vat_mention="" if plan.vat_applies else _seller_vat_mention(),
         created_by=issued_by,
         **_seller(),
         **_buyer(membership.company),
@@ -88,22 +119,23 @@ def _invoice_for(membership, *, sequence, number, issue_date, issued_by):
 
 
 @transaction.atomic
-def invoices_issue(*, memberships, issued_by=None, issue_date=None):
-    """Issue the invoices of several memberships' dues, with consecutive numbers.
+def invoices_issue(*, memberships, issued_by=None, issue_date=None) -> list[Invoice]:
+    """Issue the invoices of several memberships' dues, with consecutive numbers in the
+    order of the buyers' legal names. Return them.
 
-    A membership that already has an invoice (not fully credited) is refused.
+    A membership that already has an invoice that is not fully credited is refused, a
+    0 € one included. A membership whose invoice comes to 0 € is paid at once; one
+    cancelled by a full credit is pending again.
     """
-    ids = [membership.pk for membership in memberships]
-    memberships = list(
-        Membership.objects.select_for_update()
-        .select_related("plan", "company")
-        .filter(pk__in=ids)
-        .order_by("company__legal_name", "pk")
+    memberships = sorted(
+        lock_memberships([membership.pk for membership in memberships]),
+        key=lambda membership: (membership.company.legal_name, membership.pk),
     )
     invoiced = set(
         Invoice.objects.invoices()
         .with_balance()
-        .filter(membership__in=memberships, amount_incl_tax__gt=-F("credited"))
+        .filter(membership__in=memberships)
+        .exclude(credited__lt=0, amount_incl_tax__lte=-F("credited"))
         .values_list("membership_id", flat=True)
     )
     if invoiced:
@@ -120,20 +152,29 @@ def invoices_issue(*, memberships, issued_by=None, issue_date=None):
         )
         for membership, (sequence, number) in zip(memberships, numbers, strict=True)
     ]
-    return Invoice.objects.bulk_create(invoices)
+    invoices = Invoice.objects.bulk_create(invoices)
+    for membership, invoice in zip(memberships, invoices, strict=True):
+        if transition_allowed(membership.status, Trigger.INVOICED):
+            membership_transition(membership=membership, trigger=Trigger.INVOICED, by=issued_by)
+        if invoice.amount_incl_tax == 0:
+            membership_transition(membership=membership, trigger=Trigger.PAID, by=issued_by)
+    return invoices
 
 
-def invoice_issue(*, membership, issued_by=None, issue_date=None):
+def invoice_issue(*, membership, issued_by=None, issue_date=None) -> Invoice:
     """Issue the invoice of a membership's dues, with the next number of the year."""
     return invoices_issue(memberships=[membership], issued_by=issued_by, issue_date=issue_date)[0]
 
 
 @transaction.atomic
-def credit_note_issue(*, invoice, reason, issued_by=None):
-    """Cancel what remains of an invoice with a credit note (an invoice is never edited)."""
+def credit_note_issue(*, invoice, reason, issued_by=None) -> Invoice:
+    """Cancel what remains of an invoice with a credit note (an invoice is never edited).
+
+    A membership whose invoice is then fully credited is cancelled.
+    """
     if not reason.strip():
         raise ValidationError(_("Say why the invoice is credited."), code="reason")
-    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+    invoice = _lock_invoice(invoice)
     if invoice.kind != Invoice.Kind.INVOICE:
         raise ValidationError(_("A credit note cannot itself be credited."), code="credit")
     remaining = invoice.amount_incl_tax + invoice.credited
@@ -168,14 +209,19 @@ def credit_note_issue(*, invoice, reason, issued_by=None):
     )
     credit.full_clean(validate_unique=False, validate_constraints=False)
     credit.save()
+    membership = invoice.membership
+    if membership and transition_allowed(membership.status, Trigger.CREDITED):
+        membership_transition(
+            membership=membership, trigger=Trigger.CREDITED, by=issued_by, reason=reason
+        )
     return credit
 
 
 @transaction.atomic
-def payment_record(*, invoice, amount, date, method, reference="", recorded_by=None):
-    """Record a payment (partial payments allowed); a fully paid membership is active."""
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+def payment_record(*, invoice, amount, date, method, reference="", recorded_by=None) -> Payment:
+    """Record a payment (Decimal €; partial payments allowed). The membership of an
+    invoice paid in full becomes active."""
+    invoice = _lock_invoice(invoice)
     errors = {}
     if invoice.kind != Invoice.Kind.INVOICE:
         errors["amount"] = _("Payments go on invoices, not on credit notes.")
@@ -201,9 +247,8 @@ def payment_record(*, invoice, amount, date, method, reference="", recorded_by=N
     )
     payment.full_clean()
     payment.save()
-    if invoice.balance - amount <= 0 and invoice.membership_id:
-        membership = Membership.objects.select_for_update().get(pk=invoice.membership_id)
-        if membership.status in Membership.Status.UNPAID:
-            membership.status = Membership.Status.ACTIVE
-            membership.save(update_fields=["status"])
+    membership = invoice.membership
+    paid_in_full = invoice.balance - amount <= 0
+    if paid_in_full and membership and transition_allowed(membership.status, Trigger.PAID):
+        membership_transition(membership=membership, trigger=Trigger.PAID, by=recorded_by)
     return payment

@@ -183,4 +183,11 @@ def _notify_submitter(revision, template):
         return
     context = {"revision": revision, "company": revision.company, "user": user}
     subject = _("Your change to %(company)s") % {"company": revision.company}
-    transaction.on_commit(lambda: email_send(template, context, to=[user.email], subject=subject))
+    email_send(
+        to=[user.email],
+        subject=subject,
+        template=f"{template}.txt",
+        context=context,
+        kind=template.rsplit("/", 1)[-1],
+        company=revision.company,
+    )

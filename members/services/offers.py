@@ -68,4 +68,11 @@ def _notify_offer_creator(offer, template):
         return
     context = {"offer": offer, "company": offer.company, "user": user}
     subject = _("Your offer “%(title)s”") % {"title": offer.title}
-    transaction.on_commit(lambda: email_send(template, context, to=[user.email], subject=subject))
+    email_send(
+        to=[user.email],
+        subject=subject,
+        template=f"{template}.txt",
+        context=context,
+        kind=template.rsplit("/", 1)[-1],
+        company=offer.company,
+    )

@@ -1,25 +1,37 @@
-"""Renewal notices and overdue reminders, each sent once."""
+"""The daily dues job: lapses, grace, overdue reminders and renewal notices.
 
-from datetime import timedelta
+Run once a day (``manage.py send_reminders``); running it again the same day changes and
+sends nothing more. In each run, in this order:
+
+1. memberships whose grace is over (``CITE_GRACE_DAYS`` after they entered it) lapse, and
+   unpaid ones whose period has ended lapse too; never one that changed today;
+2. pending memberships whose invoice is past due enter grace;
+3. each overdue invoice gets at most one reminder, the latest of the steps
+   (``CITE_OVERDUE_REMINDER_DAYS`` after the due date) it has reached, once per step;
+4. members whose membership ends within ``CITE_RENEWAL_NOTICE_DAYS`` and who have none
+   for the next period get a renewal notice, once per end date.
+
+So a membership never lapses in the run that sends its first reminder.
+"""
+
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import (
-    EmailLog,
-    Invoice,
-    Membership,
-    Representative,
-)
-from .memberships import _move
+from ..models import Invoice, Membership, Representative
+from ..periods import human_date, last_day
+from .email import email_send
+from .memberships import Trigger, membership_transition
+
+Status = Membership.Status
 
 
-def _recipients(company):
+def dues_recipients(company) -> list[str]:
+    """Return who receives a company's dues emails: its admin representatives, or else
+    the company's own address."""
     emails = list(
         Representative.objects.filter(company=company, role=Representative.Role.ADMIN)
         .exclude(user__email="")
@@ -28,85 +40,97 @@ def _recipients(company):
     return emails or ([company.email] if company.email else [])
 
 
-def send_logged(*, key, kind, company, template, context, subject):
-    """Send an email once per ``key`` and log it; return False if it was sent before."""
-    recipients = _recipients(company)
-    if not recipients:
-        return False
-    body = render_to_string(template, {**context, "company": company})
-    try:
-        with transaction.atomic():
-            EmailLog.objects.create(
-                key=key,
-                kind=kind,
-                to=", ".join(recipients),
-                subject=subject,
-                body=body,
-                company=company,
-            )
-            # Inside the transaction: if sending fails, no log is kept and the next run
-            # tries again.
-            send_mail(subject, body, None, recipients)
-    except IntegrityError:
-        return False
-    return True
+def grace_end(membership: Membership) -> date:
+    """Return the day a membership in grace lapses if still unpaid."""
+    return membership.status_since + timedelta(days=settings.CITE_GRACE_DAYS)
 
 
-def reminders_send(*, today=None):
-    """Send renewal notices and overdue reminders, and move unpaid memberships to grace
-    then lapsed. Idempotent: each email has a key, sent once. Return counts."""
+def reminders_send(*, today: date | None = None) -> dict[str, int]:
+    """Run the daily dues job (see the module's docstring); return what it did, counted:
+    ``lapsed``, ``grace``, ``overdue`` (reminders queued), ``renewal`` (notices queued)."""
     today = today or timezone.localdate()
-    counts = {"renewal": 0, "overdue": 0, "grace": 0, "lapsed": 0}
-    notice = timedelta(days=settings.CITE_RENEWAL_NOTICE_DAYS)
-    ending = (
-        Membership.objects.filter(
-            status__in=Membership.Status.IN_GOOD_STANDING, end__gt=today, end__lte=today + notice
-        )
-        .exclude(
-            Exists(
-                Membership.objects.filter(company=OuterRef("company"), start__gte=OuterRef("end"))
-            )
-        )
-        .select_related("company")
+    counts = {"lapsed": 0, "grace": 0, "overdue": 0, "renewal": 0}
+
+    grace_over = Membership.objects.filter(
+        status=Status.GRACE,
+        status_since__lt=today,
+        status_since__lte=today - timedelta(days=settings.CITE_GRACE_DAYS),
     )
-    for membership in ending:
-        sent = send_logged(
-            key=f"renewal:{membership.pk}",
-            kind="renewal",
-            company=membership.company,
-            template="members/email/renewal_notice.txt",
-            context={"membership": membership},
-            subject=_("Your membership ends on %(date)s") % {"date": membership.end},
-        )
-        counts["renewal"] += sent
+    for membership in grace_over:
+        membership_transition(membership=membership, trigger=Trigger.GRACE_ENDED, on=today)
+        counts["lapsed"] += 1
+    period_over = Membership.objects.filter(
+        status__in=(Status.PENDING, Status.GRACE), end__lte=today, status_since__lt=today
+    )
+    for membership in period_over:
+        membership_transition(membership=membership, trigger=Trigger.PERIOD_ENDED, on=today)
+        counts["lapsed"] += 1
 
     overdue = (
         Invoice.objects.invoices()
         .with_balance()
         .filter(balance__gt=0, due_date__lt=today)
         .select_related("company", "membership")
+        .order_by("pk")
     )
     for invoice in overdue:
-        days_late = (today - invoice.due_date).days
-        steps = [step for step in settings.CITE_OVERDUE_REMINDER_DAYS if days_late >= step]
-        if steps:
-            sent = send_logged(
-                key=f"overdue:{invoice.pk}:{max(steps)}",
-                kind="overdue",
-                company=invoice.company,
-                template="members/email/overdue_reminder.txt",
-                context={"invoice": invoice, "days_late": days_late},
-                subject=_("Reminder: invoice %(number)s is overdue") % {"number": invoice.number},
-            )
-            counts["overdue"] += sent
         membership = invoice.membership
-        if membership is None:
-            continue
-        grace_over = days_late > settings.CITE_GRACE_DAYS
-        if membership.status == Membership.Status.PENDING and not grace_over:
-            counts["grace"] += _move(membership, Membership.Status.GRACE)
-        elif membership.status in (Membership.Status.PENDING, Membership.Status.GRACE) and (
-            grace_over
-        ):
-            counts["lapsed"] += _move(membership, Membership.Status.LAPSED)
+        if membership is not None and membership.status == Status.PENDING:
+            membership = membership_transition(
+                membership=membership, trigger=Trigger.DUE_DATE_PASSED, on=today
+            )
+            counts["grace"] += 1
+        counts["overdue"] += _overdue_reminder(invoice, membership, today)
+
+    counts["renewal"] += _renewal_notices(today)
     return counts
+
+
+def _overdue_reminder(invoice, membership, today) -> int:
+    days_late = (today - invoice.due_date).days
+    steps = [step for step in settings.CITE_OVERDUE_REMINDER_DAYS if days_late >= step]
+    if not steps:
+        return 0
+    in_grace = membership is not None and membership.status == Status.GRACE
+    sent = email_send(
+        to=dues_recipients(invoice.company),
+        subject=_("Reminder: invoice %(number)s is overdue") % {"number": invoice.number},
+        template="members/email/overdue_reminder.txt",
+        context={
+            "invoice": invoice,
+            "company": invoice.company,
+            "days_late": days_late,
+            "lapses_on": grace_end(membership) if in_grace else None,
+        },
+        kind="overdue",
+        key=f"overdue:{invoice.number}:{invoice.due_date}:{max(steps)}",
+        company=invoice.company,
+    )
+    return int(sent is not None)
+
+
+def _renewal_notices(today) -> int:
+    notice = timedelta(days=settings.CITE_RENEWAL_NOTICE_DAYS)
+    renewed = Membership.objects.filter(company=OuterRef("company"), start__gte=OuterRef("end"))
+    ending = (
+        Membership.objects.filter(
+            status__in=Status.IN_GOOD_STANDING, end__gt=today, end__lte=today + notice
+        )
+        .exclude(Exists(renewed))
+        .select_related("company")
+        .order_by("pk")
+    )
+    queued = 0
+    for membership in ending:
+        sent = email_send(
+            to=dues_recipients(membership.company),
+            subject=_("Your membership ends on %(date)s")
+            % {"date": human_date(last_day(membership.end))},
+            template="members/email/renewal_notice.txt",
+            context={"membership": membership, "company": membership.company},
+            kind="renewal",
+            key=f"renewal:{membership.pk}:{membership.end}",
+            company=membership.company,
+        )
+        queued += sent is not None
+    return queued

@@ -21,7 +21,9 @@ def yearly_summary(year=None):
     """Return, per year (or for ``year`` alone): expected dues (memberships' fees before
     tax), invoiced (net of credit notes, after tax), collected (payments received) and
     overdue (balances past their due date), each computed by the database."""
-    memberships = Membership.objects.exclude(status=Membership.Status.RESIGNED)
+    memberships = Membership.objects.exclude(
+        status__in=(Membership.Status.RESIGNED, Membership.Status.CANCELLED)
+    )
     invoices, payments = Invoice.objects.all(), Payment.objects.all()
     if year is not None:
         # Ranges rather than "year of the date", so that the indexes on dates serve.

@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from ..caching import cache_public_response
+from ..filters import CompanyFilter, OfferFilter
 from ..models import Company
 from ..thumbnails import thumbnail_url
 from .directory import company_filterset
@@ -60,7 +61,7 @@ def _api_list(request, filterset, summarize):
     )
 
 
-@cache_public_response
+@cache_public_response(params=[*CompanyFilter.base_filters, "page"])
 def api_company_list(request):
     return _api_list(request, company_filterset(request.GET), _company_summary)
 
@@ -82,7 +83,7 @@ def _offer_summary(offer):
     }
 
 
-@cache_public_response
+@cache_public_response(params=[*OfferFilter.base_filters, "page"])
 def api_offer_list(request):
     return _api_list(request, offer_filterset(request.GET), _offer_summary)
 

@@ -39,7 +39,7 @@ def _cities():
     )
 
 
-@cache_public_response
+@cache_public_response(params=[*CompanyFilter.base_filters, "page"])
 def company_list(request):
     filterset = company_filterset(request.GET)
     context = {"filterset": filterset, "cities": _cities(), "page_obj": None, "facets": []}

@@ -20,7 +20,7 @@ def _offer_places():
     return list(Offer.objects.open().order_by("place").values_list("place", flat=True).distinct())
 
 
-@cache_public_response
+@cache_public_response(params=[*OfferFilter.base_filters, "page"])
 def offer_list(request):
     filterset = offer_filterset(request.GET)
     context = {"filterset": filterset, "places": _offer_places(), "page_obj": None}

@@ -14,8 +14,8 @@ class Command(BaseCommand):
         counts = services.reminders_send()
         self.stdout.write(
             _(
-                "%(renewal)d renewal notices, %(overdue)d overdue reminders sent; "
-                "%(grace)d memberships in grace, %(lapsed)d lapsed."
+                "%(lapsed)d memberships lapsed, %(grace)d entered their grace period; "
+                "%(overdue)d overdue reminders and %(renewal)d renewal notices queued."
             )
             % counts
         )
