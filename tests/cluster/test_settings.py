@@ -1,3 +1,5 @@
+"""The settings modules as a server loads them, each in a process of its own."""
+
 import os
 import subprocess
 import sys
@@ -10,19 +12,31 @@ REQUIRED = {
     "DJANGO_ALLOWED_HOSTS": "cite.example.org",
     "DATABASE_URL": "postgres://cite@db.example.org:5432/cite",
 }
+# Variables of the developer's or CI's shell that would change what is loaded.
+READ_BY_SETTINGS = {*REQUIRED, "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def load_production_settings(environment):
-    env = {k: v for k, v in os.environ.items() if k not in REQUIRED}
-    env.update(environment, DJANGO_SETTINGS_MODULE="cluster.settings.production")
+def load_settings(environment, module="cluster.settings.production", show="''"):
+    """Set Django up with these variables; print ``show``, a Python expression of ``s``."""
+    env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
+    env.update(environment, DJANGO_SETTINGS_MODULE=module)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            f"print('started'); print({show})",
+        ],
         cwd=settings.BASE_DIR,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def load_production_settings(environment):
+    return load_settings(environment)
 
 
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
@@ -39,11 +53,62 @@ def test_production_settings_start_when_every_variable_is_set():
     assert "started" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["smtp://cite:password@smtp.example.org:587", "smtp://smtp.example.org:25"],
+)
+def test_production_refuses_smtp_that_is_neither_starttls_nor_implicit_tls(url):
+    result = load_production_settings({**REQUIRED, "EMAIL_URL": url})
+    assert result.returncode != 0
+    assert "EMAIL_URL sends mail over SMTP without encryption" in result.stderr
+    assert "smtp+tls://" in result.stderr  # and says what to write instead
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp+tls://cite:p%40ss@smtp.example.org:587", "(True, False, 587, 'p@ss')"),
+        ("smtp+ssl://cite:p%40ss@smtp.example.org", "(False, True, 465, 'p@ss')"),
+    ],
+)
+def test_production_sends_mail_over_starttls_or_implicit_tls(url, expected):
+    result = load_settings(
+        {**REQUIRED, "EMAIL_URL": url},
+        show="(s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_PORT, s.EMAIL_HOST_PASSWORD)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "instead"),
+    [
+        ("DJANGO_EMAIL_HOST", "put the mail server in EMAIL_URL"),
+        ("DJANGO_EMAIL_HOST_PASSWORD", "put the mail server in EMAIL_URL"),
+    ],
+)
+def test_a_variable_that_is_no_longer_read_is_refused_rather_than_ignored(variable, instead):
+    result = load_settings({variable: "smtp.example.org"}, module="cluster.settings.dev")
+    assert result.returncode != 0
+    assert f"{variable} is no longer read: " in result.stderr
+    assert instead in result.stderr
+
+
+def test_the_private_server_is_the_database_without_database_url():
+    result = load_settings({}, module="cluster.settings.dev", show="s.DATABASES['default']['HOST']")
+    assert result.returncode == 0, result.stderr
+    # The socket folder, decoded from the URL that cluster.dev builds.
+    assert result.stdout.splitlines()[-1].startswith(str(settings.BASE_DIR / "var"))
+
+
+def test_a_database_other_than_postgresql_is_refused():
+    result = load_settings({"DATABASE_URL": "sqlite:///cite.db"}, module="cluster.settings.dev")
+    assert result.returncode != 0
+    assert "Cité runs on PostgreSQL 15 or newer only" in result.stderr
+
+
 def test_the_production_settings_pass_the_deployment_checks_without_a_warning():
-    # The browser tests' conftest allows async-unsafe calls in this process; a server
-    # never has that variable.
-    skipped = {*REQUIRED, "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {k: v for k, v in os.environ.items() if k not in skipped}
+    env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
     env.update(REQUIRED, DJANGO_SETTINGS_MODULE="cluster.settings.production")
     env["DJANGO_SECRET_KEY"] = "x7Gq2" * 12  # long and varied enough for the check
     result = subprocess.run(
