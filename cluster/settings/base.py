@@ -139,6 +139,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # EMAIL_HOST_USER and EMAIL_HOST_PASSWORD, from EMAIL_URL: consolemail:// by default,
 # smtp+tls://user:password@host:587 for a mail server (cluster.settings.connections).
 globals().update(email_config(env.str("EMAIL_URL", default="consolemail://")))
+# Seconds before a silent mail server gives up, so that it cannot hold a worker.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Cité <noreply@localhost>")
 
 LOGIN_URL = "login"

@@ -1,6 +1,12 @@
-"""EMAIL_URL, read with django-environ's schemes."""
+"""EMAIL_URL, read with django-environ's schemes, and the mail server's timeout."""
+
+import smtplib
+import socket
+import threading
+import time
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 
 from cluster.settings.connections import email_config
@@ -83,3 +89,28 @@ def test_an_option_that_nothing_reads_is_refused():
 def test_starttls_and_implicit_tls_together_are_refused():
     with pytest.raises(ImproperlyConfigured, match="both STARTTLS and implicit TLS"):
         email_config("smtp+ssl://u:p@mail.example.org?email_use_tls=1")
+
+
+def test_the_mail_server_gets_ten_seconds_by_default(settings):
+    assert settings.EMAIL_TIMEOUT == 10
+    assert mail.get_connection(SMTP).timeout == 10
+
+
+def test_a_mail_server_that_never_answers_fails_the_send_instead_of_holding_the_worker(
+    settings,
+):
+    settings.EMAIL_TIMEOUT = 0.5
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        accepted = []
+        threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
+        connection = mail.get_connection(
+            SMTP, host="127.0.0.1", port=server.getsockname()[1], fail_silently=False
+        )
+        started = time.perf_counter()
+        with pytest.raises(smtplib.SMTPServerDisconnected, match="timed out"):
+            mail.send_mail(
+                "Subject", "Body", "a@example.org", ["b@example.org"], connection=connection
+            )
+        assert time.perf_counter() - started < 5
+        for client, _address in accepted:
+            client.close()

@@ -13,7 +13,13 @@ REQUIRED = {
     "DATABASE_URL": "postgres://cite@db.example.org:5432/cite",
 }
 # Variables of the developer's or CI's shell that would change what is loaded.
-READ_BY_SETTINGS = {*REQUIRED, "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+READ_BY_SETTINGS = {
+    *REQUIRED,
+    "REDIS_URL",
+    "EMAIL_URL",
+    "DJANGO_EMAIL_TIMEOUT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def load_settings(environment, module="cluster.settings.production", show="''"):
@@ -78,6 +84,12 @@ def test_production_sends_mail_over_starttls_or_implicit_tls(url, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == expected
+
+
+def test_the_mail_server_timeout_comes_from_the_environment():
+    result = load_settings({**REQUIRED, "DJANGO_EMAIL_TIMEOUT": "3"}, show="s.EMAIL_TIMEOUT")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "3"
 
 
 @pytest.mark.parametrize(
