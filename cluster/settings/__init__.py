@@ -21,6 +21,18 @@ REMOVED_VARIABLES = {
         ],
         "put the mail server in EMAIL_URL, for example smtp+tls://user:password@host:587",
     ),
+    **dict.fromkeys(
+        [
+            "CITE_CLUSTER_NAME",
+            "CITE_SELLER_NAME",
+            "CITE_SELLER_ADDRESS",
+            "CITE_SELLER_SIREN",
+            "CITE_SELLER_VAT_NUMBER",
+            "CITE_VAT_EXEMPTION_MENTION",
+        ],
+        "the cluster's name, address, SIREN and VAT mention are the cluster identity that "
+        "staff edit in the admin",
+    ),
 }
 
 

@@ -197,7 +197,6 @@ LOGGING = {
 # Addresses of the reverse proxies in front (nginx: 127.0.0.1), whose X-Forwarded-For
 # gives the visitor's address (cluster.middleware.ReverseProxyMiddleware).
 CITE_TRUSTED_PROXIES = env.list("CITE_TRUSTED_PROXIES", cast=str.strip, default=[])
-CITE_CLUSTER_NAME = env.str("CITE_CLUSTER_NAME", default="Pôle Action Média")
 # Representatives' changes to public profiles wait for staff approval.
 CITE_MODERATE_PROFILES = env.bool("CITE_MODERATE_PROFILES", default=True)
 CITE_INVITATION_DAYS = 7
@@ -213,16 +212,9 @@ CITE_RENEWAL_NOTICE_DAYS = env.int("CITE_RENEWAL_NOTICE_DAYS", default=30)  # be
 CITE_OVERDUE_REMINDER_DAYS = env.list("CITE_OVERDUE_REMINDER_DAYS", cast=int, default=[7, 21])
 # Days after the due date before an unpaid membership in grace lapses.
 CITE_GRACE_DAYS = env.int("CITE_GRACE_DAYS", default=60)
-# Who issues the invoices (the association), as printed on them.
-CITE_SELLER = {
-    "name": env.str("CITE_SELLER_NAME", default="Association Pôle Action Média"),
-    "address": env.str("CITE_SELLER_ADDRESS", default="Cité digitale, 66270 Le Soler, France"),
-    "siren": env.str("CITE_SELLER_SIREN", default=""),
-    "vat_number": env.str("CITE_SELLER_VAT_NUMBER", default=""),
-}
-CITE_VAT_EXEMPTION_MENTION = env.str(
-    "CITE_VAT_EXEMPTION_MENTION", default="TVA non applicable, article 293 B du CGI"
-)
+# Who issues the invoices (name, address, SIREN, VAT mention) is the cluster identity
+# record that staff edit in the admin (members.models.ClusterIdentity), not a setting.
+
 # The incubator: a stay longer than this needs an explicit reason.
 CITE_INCUBATION_MAX_MONTHS = env.int("CITE_INCUBATION_MAX_MONTHS", default=48)
 # Show list rents on the public /offices/ page.

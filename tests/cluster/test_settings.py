@@ -96,7 +96,7 @@ def test_the_mail_server_timeout_comes_from_the_environment():
     ("variable", "instead"),
     [
         ("DJANGO_EMAIL_HOST", "put the mail server in EMAIL_URL"),
-        ("DJANGO_EMAIL_HOST_PASSWORD", "put the mail server in EMAIL_URL"),
+        ("CITE_SELLER_SIREN", "the cluster identity that staff edit in the admin"),
     ],
 )
 def test_a_variable_that_is_no_longer_read_is_refused_rather_than_ignored(variable, instead):

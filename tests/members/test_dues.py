@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
-from members.models import Company, EmailLog, Invoice, Membership
+from members.models import ClusterIdentity, Company, EmailLog, Invoice, Membership
 from tests.concurrency import run_concurrently
 
 from .factories import CompanyFactory, MembershipPlanFactory, RepresentativeFactory
@@ -91,13 +91,14 @@ def test_invoices_are_numbered_without_gaps_within_each_year(plan):
     assert numbers == ["2026-0001", "2026-0002", "2027-0001", "2026-0003"]
 
 
-def test_an_invoice_copies_what_it_bills_with_the_legal_mentions(member, plan, settings):
+def test_an_invoice_copies_what_it_bills_with_the_legal_mentions(member, plan):
     _rep, _membership, invoice = member
+    seller = ClusterIdentity.objects.current()
     assert invoice.amount_excl_tax == invoice.amount_incl_tax == Decimal("300.00")
-    assert invoice.vat_mention == settings.CITE_VAT_EXEMPTION_MENTION
+    assert invoice.vat_mention == seller.vat_exemption_mention
     assert invoice.buyer_name == invoice.company.legal_name
     assert invoice.buyer_siren == invoice.company.siren
-    assert invoice.seller_name == settings.CITE_SELLER["name"]
+    assert invoice.seller_name == (seller.legal_name or seller.display_name)
     plan.annual_fee = Decimal("999.00")
     plan.save()
     invoice.refresh_from_db()
