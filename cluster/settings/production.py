@@ -18,6 +18,13 @@ def require(name, why="See .env.example."):
 require("DJANGO_SECRET_KEY")
 require("DJANGO_ALLOWED_HOSTS")
 require("DATABASE_URL")
+# Several gunicorn workers each keep their own local-memory cache, so without Redis the
+# rate limit of /join/ would count per process and allow workers × the limit.
+require(
+    "REDIS_URL",
+    "The cache must be shared by every worker, or the rate limit of /join/ counts per "
+    "process: see docs/deploy.md.",
+)
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")

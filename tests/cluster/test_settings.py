@@ -11,11 +11,11 @@ REQUIRED = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-for-the-test-only",
     "DJANGO_ALLOWED_HOSTS": "cite.example.org",
     "DATABASE_URL": "postgres://cite@db.example.org:5432/cite",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
 }
 # Variables of the developer's or CI's shell that would change what is loaded.
 READ_BY_SETTINGS = {
     *REQUIRED,
-    "REDIS_URL",
     "EMAIL_URL",
     "DJANGO_EMAIL_TIMEOUT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
@@ -57,6 +57,12 @@ def test_production_settings_start_when_every_variable_is_set():
     result = load_production_settings(REQUIRED)
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def test_production_refuses_a_cache_per_process_because_the_join_rate_limit_needs_it():
+    result = load_production_settings({**REQUIRED, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "the rate limit of /join/ counts per process" in result.stderr
 
 
 @pytest.mark.parametrize(
