@@ -1,6 +1,7 @@
 """The settings modules as a server loads them, each in a process of its own."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -123,6 +124,29 @@ def test_a_database_other_than_postgresql_is_refused():
     result = load_settings({"DATABASE_URL": "sqlite:///cite.db"}, module="cluster.settings.dev")
     assert result.returncode != 0
     assert "Cité runs on PostgreSQL 15 or newer only" in result.stderr
+
+
+def example_environment():
+    """Return the variables that .env.example sets, as a shell or systemd reads them."""
+    lines = (settings.BASE_DIR / ".env.example").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {name: value.strip('"') for name, value in pairs}
+
+
+def test_env_example_names_every_variable_the_settings_read():
+    sources = "".join(
+        path.read_text() for path in (settings.BASE_DIR / "cluster" / "settings").glob("*.py")
+    )
+    read = set(re.findall(r'(?:env\.\w+|require)\(\s*"([A-Z][A-Z0-9_]+)"', sources))
+    assert {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_EMAIL_TIMEOUT"} <= read
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    assert sorted(name for name in read if name not in example) == []
+
+
+def test_the_example_environment_starts_the_production_settings():
+    result = load_settings(example_environment(), show="s.DEFAULT_FROM_EMAIL")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "Cité <contact@example.org>"
 
 
 def test_the_production_settings_pass_the_deployment_checks_without_a_warning():
