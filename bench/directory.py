@@ -2,7 +2,8 @@
 HTTP on loopback, served by gunicorn (2 sync workers) on PostgreSQL.
 
 Not a test. Usage (from the repository root, after ``make test`` built .venv, with
-PostgreSQL on 127.0.0.1:5432 accepting the ``postgres`` user without a password):
+PostgreSQL on 127.0.0.1:5432 accepting the ``postgres`` user without a password, and Redis
+on 127.0.0.1:6379, which the production settings require):
 
     .venv/bin/python bench/directory.py [--companies 100000] [--requests 10] [--duration 10]
                                         [--threads 8] [--explain 3] [--commit HEAD] [--keep-db]
@@ -21,7 +22,8 @@ view, the throughput baseline. Then it measures, in one run:
 - the API search ``/api/companies/?q=…`` for a fixed mix of 20 queries, run ``--requests``
   times in sequence: once as the first request after an edit (the public data version is
   bumped before each round, as every edit does, so each answer is a cache miss), once
-  warm (the cache in its normal state: one LocMemCache per gunicorn worker);
+  warm (the cache in its normal state: Redis, shared by the workers, under a key prefix
+  of this run's own);
 - the same mix through the admin's changelist search, logged in as a staff user;
 - the requests per second of the anonymous ``/directory/`` and of the minimal view,
   ``--threads`` clients for ``--duration`` seconds each, three interleaved pairs of runs
@@ -64,6 +66,9 @@ HOST = "127.0.0.1"
 DATABASE = "cite_bench_directory"
 SERVER_URL = f"postgres://postgres@{HOST}:5432"
 DATABASE_URL = f"{SERVER_URL}/{DATABASE}"
+# Database 5: apart from the test suite's (1 to 3) and bench/load.py's (4).
+REDIS_URL = f"redis://{HOST}:6379/5"
+CACHE_KEY_PREFIX = f"bench-directory-{os.getpid()}"
 WSGI_APP = "bench.minimal_view:application"
 MINIMAL_URL = "/bench/minimal/"
 WORKERS = 2
@@ -98,7 +103,7 @@ TARGET_THROUGHPUT_SHARE = 0.5
 
 REQUEST_TIMEOUT = 120  # seconds, per HTTP request
 MAX_REQUESTS_PER_THREAD = 1_000_000  # a bound on the throughput loops besides the duration
-WARM_PASSES = 4  # runs of the mix before the warm measurement, to fill both workers' caches
+WARM_PASSES = 4  # runs of the mix before the warm measurement, to fill the cache
 THROUGHPUT_PAIRS = 3  # interleaved runs of the minimal view and of /directory/
 FRESHNESS_CHECKS = 6  # requests after an edit, to reach both workers
 SERVER_START_ATTEMPTS = 150
@@ -138,6 +143,8 @@ def server_env():
         DJANGO_SECRET_KEY="bench-directory-not-a-secret-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS=HOST,
         DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        CITE_CACHE_KEY_PREFIX=CACHE_KEY_PREFIX,
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_SECURE_HSTS_SECONDS="0",
         DJANGO_DEBUG="false",

@@ -39,7 +39,8 @@ NO_SERVER_FOR_PLATFORM = (
 def database_url(socket_dir: Path, database: str = DATABASE) -> str:
     """Return the URL of ``database`` on a server listening in ``socket_dir``.
 
-    dj-database-url takes a socket folder as the host, percent-encoded.
+    The socket folder is the host, percent-encoded (decoded by
+    ``cluster.settings.connections.database_config``).
     """
     return f"postgres://postgres@{quote(str(socket_dir), safe='')}/{database}"
 

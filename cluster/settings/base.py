@@ -2,28 +2,22 @@
 
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cluster.dev import default_database_url
 
-from .env import (
-    cache_config,
-    email_config,
-    env,
-    env_bool,
-    env_list,
-    media_sources,
-    media_storage_config,
-)
+from . import env, refuse_removed_variables
+from .connections import cache_config, database_config, email_config
+from .storage import media_sources, media_storage_config
+
+refuse_removed_variables()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-development-only-key")
-DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="django-insecure-development-only-key")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", cast=str.strip, default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -92,25 +86,11 @@ TEMPLATES = [
 ]
 
 
-def database_config(url, *, conn_max_age):
-    """Return Django's settings for the PostgreSQL database at ``url``."""
-    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
-    if config["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(
-            "Cité runs on PostgreSQL 15 or newer only; DATABASE_URL names another engine "
-            f"({config['ENGINE']}). SQLite is not supported."
-        )
-    # Trigram threshold for a company name with one or two wrong letters
-    # (members.search); set per connection, so it costs no query.
-    config.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
-    return config
-
-
 # Without DATABASE_URL: the private server that `make run` and `make test` start.
 DATABASES = {
     "default": database_config(
-        env("DATABASE_URL", default_database_url()),
-        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "0")),
+        env.db_url("DATABASE_URL", default=default_database_url()),
+        conn_max_age=env.int("DJANGO_CONN_MAX_AGE", default=0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,34 +114,34 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Media on the local disk, or on S3-compatible storage when CITE_S3_BUCKET is set.
 STORAGES = {
     "default": media_storage_config(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Local memory, or Redis shared by every app server when REDIS_URL is set.
-CACHES = cache_config(env("REDIS_URL"), key_prefix=env("CITE_CACHE_KEY_PREFIX", "cite"))
+# Local memory, or Redis shared by every app server when REDIS_URL is set (required by
+# the production settings).
+CACHES = cache_config(
+    env.cache_url("REDIS_URL", default=None),
+    key_prefix=env.str("CITE_CACHE_KEY_PREFIX", default="cite"),
+)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions are read from the cache and written through to the database, so that they
 # survive a cache restart or outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# EMAIL_URL (smtp://user:password@host:587), or the DJANGO_EMAIL_* variables; console
-# by default. See cluster.settings.env.email_config.
-globals().update(email_config(env("EMAIL_URL", "console://")))
-if env("DJANGO_EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env("DJANGO_EMAIL_HOST")
-    EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "Cité <noreply@localhost>")
+# EMAIL_BACKEND, EMAIL_USE_TLS and EMAIL_USE_SSL, and for SMTP EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER and EMAIL_HOST_PASSWORD, from EMAIL_URL: consolemail:// by default,
+# smtp+tls://user:password@host:587 for a mail server (cluster.settings.connections).
+globals().update(email_config(env.str("EMAIL_URL", default="consolemail://")))
+# Seconds before a silent mail server gives up, so that it cannot hold a worker.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Cité <noreply@localhost>")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "members:my-companies"
@@ -210,49 +190,41 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
 
 # Cité's own settings.
 # Addresses of the reverse proxies in front (nginx: 127.0.0.1), whose X-Forwarded-For
 # gives the visitor's address (cluster.middleware.ReverseProxyMiddleware).
-CITE_TRUSTED_PROXIES = env_list("CITE_TRUSTED_PROXIES")
-CITE_CLUSTER_NAME = env("CITE_CLUSTER_NAME", "Pôle Action Média")
+CITE_TRUSTED_PROXIES = env.list("CITE_TRUSTED_PROXIES", cast=str.strip, default=[])
 # Representatives' changes to public profiles wait for staff approval.
-CITE_MODERATE_PROFILES = env_bool("CITE_MODERATE_PROFILES", True)
+CITE_MODERATE_PROFILES = env.bool("CITE_MODERATE_PROFILES", default=True)
 CITE_INVITATION_DAYS = 7
 
 # Membership dues. The membership year starts on the first day of this month (1: the
 # calendar year; 9: September to August).
-CITE_MEMBERSHIP_YEAR_START_MONTH = int(env("CITE_MEMBERSHIP_YEAR_START_MONTH", "1"))
+CITE_MEMBERSHIP_YEAR_START_MONTH = env.int("CITE_MEMBERSHIP_YEAR_START_MONTH", default=1)
 # Charge a first year joined mid-year by the months left, counting the month of joining.
-CITE_PRORATE_FIRST_YEAR = env_bool("CITE_PRORATE_FIRST_YEAR", True)
-CITE_PAYMENT_DAYS = int(env("CITE_PAYMENT_DAYS", "30"))  # invoice due date after issue
-CITE_RENEWAL_NOTICE_DAYS = int(env("CITE_RENEWAL_NOTICE_DAYS", "30"))  # before a period ends
+CITE_PRORATE_FIRST_YEAR = env.bool("CITE_PRORATE_FIRST_YEAR", default=True)
+CITE_PAYMENT_DAYS = env.int("CITE_PAYMENT_DAYS", default=30)  # invoice due date after issue
+CITE_RENEWAL_NOTICE_DAYS = env.int("CITE_RENEWAL_NOTICE_DAYS", default=30)  # before period end
 # Days after the due date when an overdue reminder goes out.
-CITE_OVERDUE_REMINDER_DAYS = [int(d) for d in env_list("CITE_OVERDUE_REMINDER_DAYS", ["7", "21"])]
+CITE_OVERDUE_REMINDER_DAYS = env.list("CITE_OVERDUE_REMINDER_DAYS", cast=int, default=[7, 21])
 # Days after the due date before an unpaid membership in grace lapses.
-CITE_GRACE_DAYS = int(env("CITE_GRACE_DAYS", "60"))
-# Who issues the invoices (the association), as printed on them.
-CITE_SELLER = {
-    "name": env("CITE_SELLER_NAME", "Association Pôle Action Média"),
-    "address": env("CITE_SELLER_ADDRESS", "Cité digitale, 66270 Le Soler, France"),
-    "siren": env("CITE_SELLER_SIREN", ""),
-    "vat_number": env("CITE_SELLER_VAT_NUMBER", ""),
-}
-CITE_VAT_EXEMPTION_MENTION = env(
-    "CITE_VAT_EXEMPTION_MENTION", "TVA non applicable, article 293 B du CGI"
-)
+CITE_GRACE_DAYS = env.int("CITE_GRACE_DAYS", default=60)
+# Who issues the invoices (name, address, SIREN, VAT mention) is the cluster identity
+# record that staff edit in the admin (members.models.ClusterIdentity), not a setting.
+
 # The incubator: a stay longer than this needs an explicit reason.
-CITE_INCUBATION_MAX_MONTHS = int(env("CITE_INCUBATION_MAX_MONTHS", "48"))
+CITE_INCUBATION_MAX_MONTHS = env.int("CITE_INCUBATION_MAX_MONTHS", default=48)
 # Show list rents on the public /offices/ page.
-CITE_SHOW_OFFICE_RENTS = env_bool("CITE_SHOW_OFFICE_RENTS", False)
+CITE_SHOW_OFFICE_RENTS = env.bool("CITE_SHOW_OFFICE_RENTS", default=False)
 # Internships (French rules): a stipend is due beyond 308 hours (two months at 7 hours a
 # day), at no less than this hourly amount; at most 924 hours (six months) a school year.
-CITE_MIN_HOURLY_STIPEND = env("CITE_MIN_HOURLY_STIPEND", "4.35")
+CITE_MIN_HOURLY_STIPEND = env.str("CITE_MIN_HOURLY_STIPEND", default="4.35")
 CITE_INTERNSHIP_STIPEND_HOURS = 308
 CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 # Students who left or graduated this many years ago are anonymised by purge_students.
-CITE_STUDENT_RETENTION_YEARS = int(env("CITE_STUDENT_RETENTION_YEARS", "3"))
+CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
-CITE_APPLICATIONS_PER_HOUR = int(env("CITE_APPLICATIONS_PER_HOUR", "5"))
+CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)

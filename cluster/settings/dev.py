@@ -1,7 +1,7 @@
 """Development: zero setup (the private PostgreSQL server), console email, debug pages."""
 
+from . import env
 from .base import *  # noqa: F403
-from .env import env_bool
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
 STATIC_ROOT = None  # whitenoise serves from the finders; collectstatic is for production

@@ -7,15 +7,17 @@ key prefix of its own so that concurrent runs never read each other's pages.
 import os
 import tempfile
 
+from . import env
 from .base import *  # noqa: F403
-from .env import cache_config, env
+from .connections import cache_config
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = cache_config(
-    env("REDIS_URL"), key_prefix=env("CITE_CACHE_KEY_PREFIX", f"cite-test-{os.getpid()}")
+    env.cache_url("REDIS_URL", default=None),
+    key_prefix=env.str("CITE_CACHE_KEY_PREFIX", default=f"cite-test-{os.getpid()}"),
 )
 MEDIA_ROOT = tempfile.mkdtemp(prefix="cite-test-media-")
 ALLOWED_HOSTS = ["*"]

@@ -1,6 +1,7 @@
 """The cluster's identity in the admin: one record, edited in place."""
 
 from django.contrib import admin
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from ..models import ClusterIdentity
 class ClusterIdentityAdmin(SimpleHistoryAdmin):
     """There is one identity: its list opens it (or the form to fill it in)."""
 
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "legal_name", "site_name"]}),
         (

@@ -10,15 +10,18 @@ import sys
 import time
 
 import boto3
+import environ
 import pytest
 import redis
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from moto import mock_aws
 from PIL import Image
 
-from cluster.settings.env import cache_config, media_sources, media_storage_config
+from cluster.settings.connections import cache_config
+from cluster.settings.storage import media_sources, media_storage_config
 from members.models import Company, ProfileRevision
 from tests.members.factories import CompanyFactory, RepresentativeFactory, profile_data
 
@@ -48,32 +51,66 @@ def files_under(root):
 # --- Settings from the environment ---------------------------------------------------------
 
 
+def environment(**variables):
+    """Return a django-environ reader of these variables only, as a server would have them."""
+    reader = environ.Env()
+    reader.ENVIRON = variables
+    return reader
+
+
+def redis_caches(url, **kwargs):
+    """Return CACHES for this REDIS_URL, parsed as the settings parse it."""
+    return cache_config(environment(REDIS_URL=url).cache_url("REDIS_URL"), **kwargs)
+
+
 def test_the_cache_is_local_memory_without_redis_url_and_redis_with_it():
-    assert cache_config(None)["default"]["BACKEND"].endswith("LocMemCache")
-    config = cache_config("redis://cache.internal:6379/0", key_prefix="cite")["default"]
+    unset = environment().cache_url("REDIS_URL", default=None)
+    assert cache_config(unset)["default"]["BACKEND"].endswith("LocMemCache")
+    config = redis_caches("redis://cache.internal:6379/0", key_prefix="cite")["default"]
     assert config["BACKEND"] == "django_redis.cache.RedisCache"
     assert config["LOCATION"] == "redis://cache.internal:6379/0"
+    assert config["KEY_PREFIX"] == "cite"
+    # A Redis outage costs at most a quarter of a second to connect, half to read.
+    assert config["OPTIONS"] == {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.25,
+        "SOCKET_TIMEOUT": 0.5,
+    }
+
+
+def test_a_password_tls_and_options_in_redis_url_reach_django_redis():
+    config = redis_caches("rediss://:s3cret@cache.internal:6380/2?socket_timeout=2")["default"]
+    assert config["BACKEND"] == "django_redis.cache.RedisCache"
+    assert config["LOCATION"] == "rediss://:s3cret@cache.internal:6380/2"
+    assert config["OPTIONS"]["SOCKET_TIMEOUT"] == 2
     assert config["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
 
 
+def test_a_redis_url_that_names_another_cache_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL must be a redis://"):
+        redis_caches("memcache://cache.internal:11211")
+
+
 def test_media_is_on_the_local_disk_by_default_and_on_s3_when_a_bucket_is_named():
-    assert media_storage_config({}) == {"BACKEND": "cluster.storage.FileSystemStorage"}
-    assert media_sources(media_storage_config({})) == []
+    assert media_storage_config(environment()) == {"BACKEND": "cluster.storage.FileSystemStorage"}
+    assert media_sources(media_storage_config(environment())) == []
     s3 = media_storage_config(
-        {
-            "CITE_S3_BUCKET": "cite-media",
-            "CITE_S3_ENDPOINT_URL": "https://s3.fr-par.scw.cloud",
-            "CITE_S3_REGION": "fr-par",
-            "CITE_S3_ACCESS_KEY_ID": "key",
-            "CITE_S3_SECRET_ACCESS_KEY": "secret",
-        }
+        environment(
+            CITE_S3_BUCKET="cite-media",
+            CITE_S3_ENDPOINT_URL="https://s3.fr-par.scw.cloud",
+            CITE_S3_REGION="fr-par",
+            CITE_S3_ACCESS_KEY_ID="key",
+            CITE_S3_SECRET_ACCESS_KEY="secret",
+        )
     )
     assert s3["BACKEND"] == "storages.backends.s3.S3Storage"
     assert s3["OPTIONS"]["bucket_name"] == "cite-media"
     assert s3["OPTIONS"]["file_overwrite"] is False
     assert s3["OPTIONS"]["querystring_auth"] is False
     assert media_sources(s3) == ["https://s3.fr-par.scw.cloud", "https://*.s3.fr-par.scw.cloud"]
-    cdn = media_storage_config({"CITE_S3_BUCKET": "b", "CITE_S3_CUSTOM_DOMAIN": "media.pam.fr"})
+    cdn = media_storage_config(
+        environment(CITE_S3_BUCKET="b", CITE_S3_CUSTOM_DOMAIN="media.pam.fr")
+    )
     assert media_sources(cdn) == ["https://media.pam.fr"]
 
 
@@ -130,12 +167,12 @@ def s3_media(settings):
         settings.STORAGES = {
             **settings.STORAGES,
             "default": media_storage_config(
-                {
-                    "CITE_S3_BUCKET": "cite-media",
-                    "CITE_S3_REGION": "eu-west-3",
-                    "CITE_S3_ACCESS_KEY_ID": "testing",
-                    "CITE_S3_SECRET_ACCESS_KEY": "testing",
-                }
+                environment(
+                    CITE_S3_BUCKET="cite-media",
+                    CITE_S3_REGION="eu-west-3",
+                    CITE_S3_ACCESS_KEY_ID="testing",
+                    CITE_S3_SECRET_ACCESS_KEY="testing",
+                )
             ),
         }
         yield boto3.client("s3", region_name="eu-west-3")
@@ -170,7 +207,7 @@ def test_a_logo_uploaded_by_a_representative_lands_in_the_s3_bucket(
 
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = cache_config(redis_url(REDIS_DB), key_prefix=f"cite-test-{os.getpid()}")
+    settings.CACHES = redis_caches(redis_url(REDIS_DB), key_prefix=f"cite-test-{os.getpid()}")
     server = redis.Redis.from_url(redis_url(REDIS_DB))
     server.flushdb()
     yield server
@@ -202,7 +239,7 @@ def test_a_session_lives_on_when_redis_loses_it(client, redis_cache):
 
 
 def test_the_site_keeps_serving_when_redis_is_down(client, settings):
-    settings.CACHES = cache_config(redis_url(0).replace("6379", str(closed_port())))
+    settings.CACHES = redis_caches(redis_url(0).replace("6379", str(closed_port())))
     company = CompanyFactory(trade_name="Alaxione")
     representative = RepresentativeFactory(company=company)
     pages = ["/", reverse("members:company-list"), company.get_absolute_url(), "/api/companies/"]
