@@ -34,8 +34,9 @@ def database_config(config, *, conn_max_age):
     """Complete the database settings that ``env.db_url()`` parsed; PostgreSQL only."""
     if config.get("ENGINE") != POSTGRESQL:
         raise ImproperlyConfigured(
-            "Cité runs on PostgreSQL 15 or newer only; DATABASE_URL names another engine "
-            f"({config.get('ENGINE')}). SQLite is not supported."
+            "Cité runs on PostgreSQL 15 or newer only; DATABASE_URL must read "
+            "postgres://user:password@host:5432/name (it names "
+            f"{config.get('ENGINE') or 'no database engine'}). SQLite is not supported."
         )
     return {
         **config,
