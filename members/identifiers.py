@@ -77,50 +77,24 @@ def normalise_naf(value):
     return f"{match.group(1)}.{match.group(2)}{match.group(3)}"
 
 
-def validate_siren(value):
-    try:
-        fr_siren.validate(value)
-    except stdnum_exceptions.ValidationError as exc:
-        raise ValidationError(
-            _explain(exc, _("The SIREN number")), code="invalid_siren", params={"value": value}
-        ) from exc
+def _stdnum_validator(module, label, code):
+    """Return a Django validator that checks a value with python-stdnum's ``module``."""
+
+    def validate(value):
+        try:
+            module.validate(value)
+        except stdnum_exceptions.ValidationError as exc:
+            raise ValidationError(_explain(exc, label), code=code, params={"value": value}) from exc
+
+    return validate
 
 
-def validate_siret(value):
-    """Check a SIRET: Luhn, except La Poste's establishments (digit sum multiple of 5)."""
-    try:
-        fr_siret.validate(value)
-    except stdnum_exceptions.ValidationError as exc:
-        raise ValidationError(
-            _explain(exc, _("The SIRET number")), code="invalid_siret", params={"value": value}
-        ) from exc
-
-
-def validate_vat(value):
-    try:
-        eu_vat.validate(value)
-    except stdnum_exceptions.ValidationError as exc:
-        raise ValidationError(
-            _explain(exc, _("The VAT number")), code="invalid_vat", params={"value": value}
-        ) from exc
-
-
-def validate_iban(value):
-    try:
-        stdnum_iban.validate(value)
-    except stdnum_exceptions.ValidationError as exc:
-        raise ValidationError(
-            _explain(exc, _("The IBAN")), code="invalid_iban", params={"value": value}
-        ) from exc
-
-
-def validate_bic(value):
-    try:
-        stdnum_bic.validate(value)
-    except stdnum_exceptions.ValidationError as exc:
-        raise ValidationError(
-            _explain(exc, _("The BIC")), code="invalid_bic", params={"value": value}
-        ) from exc
+validate_siren = _stdnum_validator(fr_siren, _("The SIREN number"), "invalid_siren")
+# Luhn, except La Poste's establishments (digit sum multiple of 5).
+validate_siret = _stdnum_validator(fr_siret, _("The SIRET number"), "invalid_siret")
+validate_vat = _stdnum_validator(eu_vat, _("The VAT number"), "invalid_vat")
+validate_iban = _stdnum_validator(stdnum_iban, _("The IBAN"), "invalid_iban")
+validate_bic = _stdnum_validator(stdnum_bic, _("The BIC"), "invalid_bic")
 
 
 def validate_naf(value):

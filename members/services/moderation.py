@@ -185,16 +185,25 @@ def revision_reject(
 
 
 def _notify_submitter(revision, template):
-    user = revision.submitted_by
+    notify_submitter(
+        revision.submitted_by,
+        subject=_("Your change to %(company)s") % {"company": revision.company},
+        template=template,
+        context={"revision": revision},
+        company=revision.company,
+    )
+
+
+def notify_submitter(user, *, subject, template, context, company):
+    """Tell the representative who submitted something how staff decided, if they have an
+    email address; ``template`` is the email's name under members/email/."""
     if user is None or not user.email:
         return
-    context = {"revision": revision, "company": revision.company, "user": user}
-    subject = _("Your change to %(company)s") % {"company": revision.company}
     email_send(
         to=[user.email],
         subject=subject,
         template=f"{template}.txt",
-        context=context,
+        context={**context, "company": company, "user": user},
         kind=template.rsplit("/", 1)[-1],
-        company=revision.company,
+        company=company,
     )

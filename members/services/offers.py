@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from ..models import (
     Offer,
 )
-from .email import email_send
-from .moderation import lock_pending, rejection_reason
+from .moderation import lock_pending, notify_submitter, rejection_reason
 
 
 @transaction.atomic
@@ -64,16 +63,10 @@ def offer_reject(*, offer: Offer, reviewer: AbstractBaseUser, reason: str) -> Of
 
 
 def _notify_offer_creator(offer, template):
-    user = offer.created_by
-    if user is None or not user.email:
-        return
-    context = {"offer": offer, "company": offer.company, "user": user}
-    subject = _("Your offer “%(title)s”") % {"title": offer.title}
-    email_send(
-        to=[user.email],
-        subject=subject,
-        template=f"{template}.txt",
-        context=context,
-        kind=template.rsplit("/", 1)[-1],
+    notify_submitter(
+        offer.created_by,
+        subject=_("Your offer “%(title)s”") % {"title": offer.title},
+        template=template,
+        context={"offer": offer},
         company=offer.company,
     )
