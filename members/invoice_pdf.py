@@ -1,81 +1,99 @@
-"""An invoice as a PDF (reportlab), with the same content as its printable page."""
+"""An invoice as a PDF: ReportLab's flowing layout (paragraphs and tables that wrap and run
+onto a second page) of the same content as the printable page (``invoice_document``)."""
 
 import io
+from xml.sax.saxutils import escape
 
-from django.utils import formats
-from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .invoice_document import invoice_document
+
+MARGIN = 18 * mm
+WIDTH = A4[0] - 2 * MARGIN
 
 
-def _amount(value):
-    return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} €"
-
-
-def invoice_pdf(invoice):
-    """Return the PDF bytes of an invoice or credit note."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    title = _("Credit note") if invoice.kind == invoice.Kind.CREDIT_NOTE else _("Invoice")
-    pdf.setTitle(f"{title} {invoice.number}")
-    width, height = A4
-    left, y = 20 * mm, height - 25 * mm
-
-    def line(text, *, size=10, bold=False, x=left, step=5.5 * mm):
-        nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        pdf.drawString(x, y, str(text))
-        y -= step
-
-    line(f"{title} {invoice.number}", size=16, bold=True, step=10 * mm)
-    top = y
-    line(invoice.seller_name, bold=True)
-    for part in invoice.seller_address.splitlines() or [""]:
-        line(part)
-    if invoice.seller_siren:
-        line(f"SIREN {invoice.seller_siren}")
-    if invoice.seller_vat_number:
-        line(_("VAT number %(number)s") % {"number": invoice.seller_vat_number})
-    y_seller = y
-    y = top
-    right = width / 2 + 10 * mm
-    line(invoice.buyer_name, bold=True, x=right)
-    for part in invoice.buyer_address.splitlines() or [""]:
-        line(part, x=right)
-    if invoice.buyer_siren:
-        line(f"SIREN {invoice.buyer_siren}", x=right)
-    if invoice.buyer_vat_number:
-        line(_("VAT number %(number)s") % {"number": invoice.buyer_vat_number}, x=right)
-    y = min(y, y_seller) - 8 * mm
-    line(_("Issue date: %(date)s") % {"date": formats.date_format(invoice.issue_date)})
-    line(_("Due date: %(date)s") % {"date": formats.date_format(invoice.due_date)})
-    if invoice.period_start and invoice.period_end:
-        line(
-            _("Period covered: %(start)s to %(end)s")
-            % {
-                "start": formats.date_format(invoice.period_start),
-                "end": formats.date_format(invoice.period_end),
-            }
-        )
-    y -= 6 * mm
-    line(invoice.description[:110], bold=True, step=8 * mm)
-    rows = [
-        (_("Amount before tax"), _amount(invoice.amount_excl_tax)),
-        (
-            _("VAT at %(rate)s %%") % {"rate": formats.number_format(invoice.vat_rate, 2)},
-            _amount(invoice.vat_amount),
+def _styles():
+    sheet = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=sheet["BodyText"], fontSize=9.5, leading=12.5)
+    return {
+        "title": ParagraphStyle("title", parent=sheet["Title"], alignment=0, fontSize=17),
+        "heading": ParagraphStyle("heading", parent=body, fontName="Helvetica-Bold"),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11),
+        "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
+        "mark": ParagraphStyle(
+            "mark", parent=body, fontName="Helvetica-Bold", fontSize=13, textColor=colors.green
         ),
-        (_("Amount after tax"), _amount(invoice.amount_incl_tax)),
+    }
+
+
+def _paragraph(text, style):
+    return Paragraph(escape(str(text)), style)
+
+
+def _party(lines, styles):
+    head, *rest = lines or [""]
+    return [
+        _paragraph(head, styles["heading"]),
+        *(_paragraph(line, styles["body"]) for line in rest),
     ]
-    for label, value in rows:
-        pdf.setFont("Helvetica", 11)
-        pdf.drawString(left, y, label)
-        pdf.drawRightString(width - 20 * mm, y, value)
-        y -= 7 * mm
-    if invoice.vat_mention:
-        y -= 4 * mm
-        line(invoice.vat_mention, size=9)
-    pdf.showPage()
-    pdf.save()
+
+
+def invoice_pdf(invoice, payments=()) -> bytes:
+    """Return the PDF bytes of an invoice or credit note (A4, as many pages as it needs)."""
+    document = invoice_document(invoice, payments)
+    styles = _styles()
+    buffer = io.BytesIO()
+    pdf = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"{document.title} {document.number}",
+    )
+    story = [_paragraph(f"{document.title} {document.number}", styles["title"])]
+    if document.paid_mark:
+        story.append(_paragraph(document.paid_mark, styles["mark"]))
+    parties = Table(
+        [[_party(document.seller, styles), _party(document.buyer, styles)]],
+        colWidths=[WIDTH / 2] * 2,
+    )
+    parties.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story += [Spacer(0, 4 * mm), parties, Spacer(0, 6 * mm)]
+    facts = Table(
+        [
+            [_paragraph(label, styles["heading"]), _paragraph(value, styles["body"])]
+            for label, value in document.facts
+        ],
+        colWidths=[WIDTH * 0.3, WIDTH * 0.7],
+    )
+    story += [facts, Spacer(0, 6 * mm)]
+    rows = [
+        [_paragraph(text, styles["body"]), _paragraph(amount, styles["right"])]
+        for text, amount in document.lines
+    ]
+    rows += [
+        [_paragraph(label, styles["heading"]), _paragraph(amount, styles["right"])]
+        for label, amount in document.totals
+    ]
+    lines = Table(rows, colWidths=[WIDTH * 0.75, WIDTH * 0.25])
+    lines.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, len(document.lines) - 1), 0.5, colors.grey),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [lines, Spacer(0, 6 * mm)]
+    story += [_paragraph(mention, styles["small"]) for mention in document.mentions]
+    pdf.build(story)
     return buffer.getvalue()

@@ -52,11 +52,20 @@ def validate_positive(value):
 def app_model(name):
     """Return this app's model ``name``.
 
-    A QuerySet that crosses concerns (a company's memberships, a offer's company) looks the
-    other model up here rather than importing it, so that the model modules never import
-    each other.
+    A QuerySet that crosses concerns (a company's memberships, an offer's company) looks the
+    other model up here rather than importing it, so that no two model modules import each
+    other.
     """
     return apps.get_model("members", name)
+
+
+def postal_address(street, postcode, city, country, country_label):
+    """Return a postal address on one line, as invoices print it; the country only when it
+    is not France."""
+    parts = [street, f"{postcode} {city}".strip()]
+    if country and country != "FR":
+        parts.append(str(country_label))
+    return ", ".join(part for part in parts if part)
 
 
 def localized(french, english):

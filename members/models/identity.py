@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..fields import BicField, IbanField, SingleLineField, SirenField, VatNumberField
-from .common import localized
+from .common import localized, postal_address
 from .register import Country
 
 
@@ -105,8 +105,6 @@ class ClusterIdentity(models.Model):
     @property
     def address(self):
         """Return the postal address on one line, as invoices print it."""
-        town = f"{self.postcode} {self.city}".strip()
-        parts = [self.street, town]
-        if self.country != Country.FRANCE:
-            parts.append(self.get_country_display())
-        return ", ".join(part for part in parts if part)
+        return postal_address(
+            self.street, self.postcode, self.city, self.country, self.get_country_display()
+        )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -108,6 +109,21 @@ class Invoice(models.Model):
     buyer_address = models.TextField(_("buyer's address"), blank=True)
     buyer_siren = SingleLineField(_("buyer's SIREN"), max_length=9, blank=True)
     buyer_vat_number = SingleLineField(_("buyer's VAT number"), max_length=16, blank=True)
+    # The terms of payment as printed (Code de commerce, L. 441-9 and L. 441-10).
+    payment_terms = SingleLineField(_("terms of payment"), max_length=200, blank=True)
+    late_penalty_rate = models.DecimalField(
+        _("late-payment penalty rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    recovery_indemnity = models.DecimalField(
+        _("fixed recovery indemnity (€)"), **MONEY, null=True, blank=True
+    )
+    seller_bank = SingleLineField(_("seller's bank"), max_length=100, blank=True)
+    seller_iban = SingleLineField(_("seller's IBAN"), max_length=34, blank=True)
+    seller_bic = SingleLineField(_("seller's BIC"), max_length=11, blank=True)
     amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     vat_amount = models.DecimalField(_("VAT (€)"), **MONEY)
@@ -139,6 +155,9 @@ class Invoice(models.Model):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self):
+        return reverse("members:invoice-detail", args=[self.number])
 
 
 class Payment(models.Model):

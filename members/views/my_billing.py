@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from ..invoice_document import invoice_document
 from ..invoice_pdf import invoice_pdf
 from ..models import Company, Invoice
 from .my_space import is_company_admin, represented_company
@@ -43,16 +44,22 @@ def _visible_invoices(user):
 @login_required
 def invoice_detail(request, number):
     invoice = get_object_or_404(_visible_invoices(request.user), number=number)
+    payments = list(invoice.payments.all())
     return render(
         request,
         "members/invoice.html",
-        {"invoice": invoice, "payments": invoice.payments.all()},
+        {
+            "invoice": invoice,
+            "payments": payments,
+            "document": invoice_document(invoice, payments),
+        },
     )
 
 
 @login_required
 def invoice_download(request, number):
     invoice = get_object_or_404(_visible_invoices(request.user), number=number)
-    response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+    pdf = invoice_pdf(invoice, list(invoice.payments.all()))
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response
