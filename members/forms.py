@@ -111,6 +111,8 @@ class OfferForm(forms.ModelForm):
             "remote",
             "monthly_stipend",
             "expires_on",
+            "apply_email",
+            "apply_url",
         ]
         widgets = {
             "description_fr": forms.Textarea(attrs={"rows": 8}),
@@ -199,7 +201,11 @@ class ApplicationForm(forms.ModelForm):
             "trade_name",
             "siret",
             "siren",
+            "vat_number",
+            "street",
+            "postcode",
             "city",
+            "country",
             "website",
             "contact_first_name",
             "contact_last_name",

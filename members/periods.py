@@ -71,12 +71,13 @@ def human_date(value, format_name="DATE_FORMAT"):
     return date_filter(value, format_string)
 
 
-def format_period(start, end):
+def format_period(start, end, format_name="DATE_FORMAT"):
     """Return a period as people read it, the last day included, in the active language:
-    "from 13 August 2026 to 12 March 2027", or "from 13 August 2026, with no end"."""
+    "from 13 August 2026 to 12 March 2027", or "from 13 August 2026, with no end";
+    ``format_name`` as in ``human_date`` ("SHORT_DATE_FORMAT" in lists)."""
     if end is None:
-        return _("from %(start)s, with no end") % {"start": human_date(start)}
+        return _("from %(start)s, with no end") % {"start": human_date(start, format_name)}
     return _("from %(start)s to %(end)s") % {
-        "start": human_date(start),
-        "end": human_date(last_day(end)),
+        "start": human_date(start, format_name),
+        "end": human_date(last_day(end), format_name),
     }

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin.columns import period
 from members.models import Company
+from members.periods import last_day
 from members.resources import neutralise_formula
 
 from . import services
@@ -128,7 +130,9 @@ class IncubationAdmin(SimpleHistoryAdmin):
         for lease in company.leases.select_related("office__building"):
             events.append((lease.start, _("Lease starts"), str(lease.office), lease))
             if lease.end:
-                events.append((lease.end, _("Lease ends"), str(lease.office), lease))
+                events.append(
+                    (last_day(lease.end), _("Last day of the lease"), str(lease.office), lease)
+                )
         events.sort(key=lambda event: event[0])
         context = {
             **self.admin_site.each_context(request),
@@ -219,7 +223,7 @@ class LeaseForm(forms.ModelForm):
 @admin.register(Lease)
 class LeaseAdmin(SimpleHistoryAdmin):
     form = LeaseForm
-    list_display = ("office", "company", "start", "end", "monthly_rent", "contract")
+    list_display = ("office", "company", period, "monthly_rent", "contract")
     list_filter = (EndingSoonFilter, "contract", "office__building")
     search_fields = ("company__trade_name", "office__code")
     autocomplete_fields = ("company",)
@@ -263,7 +267,7 @@ class LeaseAdmin(SimpleHistoryAdmin):
                 _("area (m²)"),
                 _("company"),
                 _("start"),
-                _("end"),
+                _("last day"),
                 _("rent (€ a month)"),
                 _("deposit (€)"),
                 _("notice (months)"),
@@ -284,7 +288,7 @@ class LeaseAdmin(SimpleHistoryAdmin):
                     lease.office.area,
                     lease.company.legal_name,
                     lease.start,
-                    lease.end or "",
+                    last_day(lease.end) or "",
                     lease.monthly_rent,
                     lease.deposit,
                     lease.notice_months,

@@ -38,6 +38,16 @@ def _cluster_identity(request):
 
 
 @pytest.fixture(autouse=True)
+def _site_language(settings):
+    """Start every test in the site's language: a request in English earlier in the same
+    process leaves English active, and a test must not depend on the one before."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Give every test its own MEDIA_ROOT so that uploads never leak between tests."""
     settings.MEDIA_ROOT = tmp_path / "media"

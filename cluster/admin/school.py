@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin import AllOrNothingImportAdmin
+from members.admin.columns import period
 
 from .. import services
 from ..models import Placement, Programme, Student
@@ -129,8 +130,7 @@ class PlacementAdmin(StudentWritesMixin, SimpleHistoryAdmin):
         "programme",
         "company",
         "kind",
-        "start",
-        "end",
+        period,
         "weekly_hours",
         "hourly_stipend",
     )

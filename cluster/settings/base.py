@@ -147,6 +147,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "members:my-companies"
 LOGOUT_REDIRECT_URL = "home"
 
+# django-simple-history: a change's reason (a membership reinstated, an invoice credited)
+# is kept whole, not cut at 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # django-import-export: every import runs in a transaction; a file with any bad row
 # imports nothing (the admin only offers to confirm a clean dry run).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -207,6 +211,11 @@ CITE_MEMBERSHIP_YEAR_START_MONTH = env.int("CITE_MEMBERSHIP_YEAR_START_MONTH", d
 # Charge a first year joined mid-year by the months left, counting the month of joining.
 CITE_PRORATE_FIRST_YEAR = env.bool("CITE_PRORATE_FIRST_YEAR", default=True)
 CITE_PAYMENT_DAYS = env.int("CITE_PAYMENT_DAYS", default=30)  # invoice due date after issue
+# Late-payment penalties printed on invoices, % a year: at least three times the legal
+# interest rate (Code de commerce, L. 441-10); the law's default is the ECB rate + 10 points.
+CITE_LATE_PENALTY_RATE = env.str("CITE_LATE_PENALTY_RATE", default="12.00")
+# The site's own address, for links in emails sent without a request (reminders, digests).
+CITE_SITE_URL = env.str("CITE_SITE_URL", default="http://127.0.0.1:8000")
 CITE_RENEWAL_NOTICE_DAYS = env.int("CITE_RENEWAL_NOTICE_DAYS", default=30)  # before period end
 # Days after the due date when an overdue reminder goes out.
 CITE_OVERDUE_REMINDER_DAYS = env.list("CITE_OVERDUE_REMINDER_DAYS", cast=int, default=[7, 21])

@@ -1,14 +1,25 @@
 """The members app's admin, one module per concern (importing them registers the models)."""
 
-from . import applications, billing, emails, identity, offers, register, review, self_service
+from . import (
+    applications,
+    emails,
+    identity,
+    invoices,
+    memberships,
+    offers,
+    register,
+    review,
+    self_service,
+)
 from .register import AllOrNothingImportAdmin
 
 __all__ = [
     "AllOrNothingImportAdmin",
     "applications",
-    "billing",
     "emails",
     "identity",
+    "invoices",
+    "memberships",
     "offers",
     "register",
     "review",

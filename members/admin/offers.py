@@ -9,6 +9,8 @@ from .. import services
 from ..models import (
     Offer,
 )
+from ..periods import human_date
+from .confirm import Preview, confirmed_action, done
 from .review import ReviewAdmin, ReviewForm, messages_of
 
 
@@ -19,8 +21,22 @@ class OfferReviewForm(ReviewForm):
         model = Offer
 
 
-@admin.action(description=_("Approve the selected pending offers"), permissions=["change"])
-def approve_offers(modeladmin, request, queryset):
+def preview_offers(queryset):
+    pending = queryset.filter(status=Offer.Status.PENDING).select_related("company")
+    return Preview(
+        title=_("Approve offers"),
+        intro=_("These offers will be published, and their authors told:"),
+        columns=[_("Offer"), _("Company"), _("Open until")],
+        rows=[[o.title, o.company, human_date(o.expires_on)] for o in pending],
+        refused=[
+            (o, _("not waiting for review")) for o in queryset.exclude(status=Offer.Status.PENDING)
+        ],
+        empty=_("No selected offer is waiting for review."),
+        confirm_label=_("Publish"),
+    )
+
+
+def perform_approve_offers(request, queryset, data):
     count, problems = 0, []
     for offer in queryset.filter(status=Offer.Status.PENDING):
         try:
@@ -28,9 +44,16 @@ def approve_offers(modeladmin, request, queryset):
             count += 1
         except (services.ModerationError, ValidationError) as error:
             problems.append(f"{offer}: {' '.join(messages_of(error))}")
-    modeladmin.message_user(request, _("%(count)d offers approved.") % {"count": count})
     if problems:
-        modeladmin.message_user(request, "; ".join(problems), level=messages.WARNING)
+        return messages.WARNING, "; ".join(problems)
+    return done(count, _("%(count)d offers approved."), _("These offers were already reviewed."))
+
+
+approve_offers = confirmed_action(
+    description=_("Approve the selected pending offers"),
+    preview=preview_offers,
+    perform=perform_approve_offers,
+)
 
 
 @admin.register(Offer)
@@ -78,8 +101,9 @@ class OfferAdmin(ReviewAdmin, SimpleHistoryAdmin):
             return False  # a reviewed offer is read-only; the representative edits it
         return super().has_change_permission(request, obj)
 
-    def approve(self, request, obj):
+    def approve(self, request, obj, form):
         services.offer_approve(offer=obj, reviewer=request.user)
+        return _("The offer “%(title)s” is published.") % {"title": obj.title}
 
     def reject(self, request, obj, reason):
         services.offer_reject(offer=obj, reviewer=request.user, reason=reason)

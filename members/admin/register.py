@@ -22,6 +22,7 @@ from ..models import (
     Sector,
 )
 from ..resources import CompanyResource, ContactResource, SectorResource, row_errors
+from .confirm import Preview, confirmed_action, done
 
 
 class ContactInline(admin.TabularInline):
@@ -65,25 +66,46 @@ class CityFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _set_published(queryset, published):
-    """Save one company at a time, so that each change lands in its history."""
-    companies = list(queryset.exclude(published=published))
-    for company in companies:
-        company.published = published
-        company.save(update_fields=["published", "updated_at"])
-    return len(companies)
+def _publication_action(published, *, description, title, intro, done_message):
+    """Return the action that publishes (or unpublishes) the selected companies, after a
+    page that lists them; one company at a time, so each change lands in its history."""
+
+    def preview(queryset):
+        changing = queryset.exclude(published=published).order_by("trade_name")
+        return Preview(
+            title=title,
+            intro=intro,
+            columns=[_("Company"), _("City")],
+            rows=[[company, company.city] for company in changing],
+            empty=_("Nothing to change: every selected company already is."),
+            confirm_label=_("Confirm"),
+        )
+
+    def perform(request, queryset, data):
+        companies = list(queryset.exclude(published=published))
+        for company in companies:
+            company.published = published
+            company.save(update_fields=["published", "updated_at"])
+        return done(len(companies), done_message, _("Nothing to change."))
+
+    perform.__name__ = "perform_publish" if published else "perform_unpublish"
+    return confirmed_action(description=description, preview=preview, perform=perform)
 
 
-@admin.action(description=_("Publish the selected companies"))
-def publish(modeladmin, request, queryset):
-    count = _set_published(queryset, True)
-    modeladmin.message_user(request, _("%(count)d companies published.") % {"count": count})
-
-
-@admin.action(description=_("Unpublish the selected companies"))
-def unpublish(modeladmin, request, queryset):
-    count = _set_published(queryset, False)
-    modeladmin.message_user(request, _("%(count)d companies unpublished.") % {"count": count})
+publish = _publication_action(
+    True,
+    description=_("Publish the selected companies"),
+    title=_("Publish companies"),
+    intro=_("These companies will appear in the public directory:"),
+    done_message=_("%(count)d companies published."),
+)
+unpublish = _publication_action(
+    False,
+    description=_("Unpublish the selected companies"),
+    title=_("Unpublish companies"),
+    intro=_("These companies will leave the public directory (their profile is kept):"),
+    done_message=_("%(count)d companies unpublished."),
+)
 
 
 class AllOrNothingImportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
@@ -239,14 +261,31 @@ class SectorAdmin(AllOrNothingImportAdmin):
         return obj.company_count
 
 
-@admin.action(description=_("Approve the selected contacts"))
-def approve_contacts(modeladmin, request, queryset):
-    count = 0
-    for contact in queryset.filter(approved=False):
+def preview_contacts(queryset):
+    waiting = queryset.filter(approved=False).select_related("company")
+    return Preview(
+        title=_("Approve contacts"),
+        intro=_("These contacts will appear on their company's public page if they consented:"),
+        columns=[_("Contact"), _("Company"), _("Agrees to appear publicly")],
+        rows=[[c, c.company, _("yes") if c.public_consent else _("no")] for c in waiting],
+        empty=_("Every selected contact is already approved."),
+        confirm_label=_("Approve"),
+    )
+
+
+def perform_approve_contacts(request, queryset, data):
+    contacts = list(queryset.filter(approved=False))
+    for contact in contacts:
         contact.approved = True
         contact.save(update_fields=["approved", "updated_at"])
-        count += 1
-    modeladmin.message_user(request, _("%(count)d contacts approved.") % {"count": count})
+    return done(len(contacts), _("%(count)d contacts approved."), _("Nothing to approve."))
+
+
+approve_contacts = confirmed_action(
+    description=_("Approve the selected contacts"),
+    preview=preview_contacts,
+    perform=perform_approve_contacts,
+)
 
 
 @admin.register(Contact)

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
@@ -51,7 +53,8 @@ class ReviewAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # submitted from the public site or the representatives' space
 
-    def approve(self, request, obj):
+    def approve(self, request, obj, form):
+        """Approve through the service; return the message that tells staff what was done."""
         raise NotImplementedError
 
     def reject(self, request, obj, reason):
@@ -61,14 +64,28 @@ class ReviewAdmin(admin.ModelAdmin):
         decision = form.cleaned_data.get("decision")
         try:
             if decision == "approve":
-                self.approve(request, obj)
+                request.review_outcome = (messages.SUCCESS, self.approve(request, obj, form))
             elif decision == "reject":
                 self.reject(request, obj, form.cleaned_data["reason_text"])
+                request.review_outcome = (messages.SUCCESS, _("Rejected; the reason was sent."))
         except (services.ModerationError, ValidationError) as error:
-            self.message_user(request, " ".join(messages_of(error)), level=messages.ERROR)
+            request.review_outcome = (messages.ERROR, " ".join(messages_of(error)))
 
     def save_related(self, request, form, formsets, change):
         pass  # nothing related to save: the services did the work
+
+    def response_change(self, request, obj):
+        """Say what the decision did, or why it failed, and nothing else: never "changed
+        successfully" after a refusal."""
+        outcome = getattr(request, "review_outcome", None)
+        if outcome is None:
+            return super().response_change(request, obj)
+        level, message = outcome
+        self.message_user(request, message, level)
+        if level == messages.ERROR:
+            return HttpResponseRedirect(request.get_full_path())
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
 
 def messages_of(error):

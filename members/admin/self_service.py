@@ -90,8 +90,9 @@ class ProfileRevisionAdmin(ReviewAdmin):
             format_html_join("", "{}", ((row,) for row in rows)),
         )
 
-    def approve(self, request, obj):
+    def approve(self, request, obj, form):
         services.revision_approve(revision=obj, reviewer=request.user)
+        return _("The change to %(company)s is live.") % {"company": obj.company}
 
     def reject(self, request, obj, reason):
         services.revision_reject(revision=obj, reviewer=request.user, reason=reason)

@@ -82,6 +82,7 @@ ARTICLE_COMPANIES = [
         "legal_form": LegalForm.SAS,
         "city": "Le Soler",
         "postcode": "66270",
+        "street": "Pépinière de la Cité digitale, bureau A12",
         "year_founded": 2019,
         "headcount_band": HeadcountBand.VERY_SMALL,
         "sectors": ["realite-virtuelle-metavers", "animation-3d"],
@@ -103,6 +104,7 @@ ARTICLE_COMPANIES = [
         "legal_form": LegalForm.SAS,
         "city": "Le Soler",
         "postcode": "66270",
+        "street": "Pépinière de la Cité digitale, bureau A14",
         "year_founded": 2018,
         "headcount_band": HeadcountBand.SMALL,
         "sectors": ["e-sante", "logiciels"],
@@ -122,6 +124,7 @@ ARTICLE_COMPANIES = [
         "legal_form": LegalForm.SAS,
         "city": "Le Soler",
         "postcode": "66270",
+        "street": "Pépinière de la Cité digitale, bureau B03",
         "year_founded": 2020,
         "headcount_band": HeadcountBand.TINY,
         "sectors": ["tourisme-numerique", "logiciels"],
@@ -141,6 +144,7 @@ ARTICLE_COMPANIES = [
         "legal_form": LegalForm.SAS,
         "city": "Le Soler",
         "postcode": "66270",
+        "street": "Pépinière de la Cité digitale, bureau B07",
         "year_founded": 2019,
         "headcount_band": HeadcountBand.TINY,
         "sectors": ["donnees-infrastructures"],
@@ -162,6 +166,7 @@ ARTICLE_COMPANIES = [
         "legal_form": LegalForm.ASSOCIATION,
         "city": "Barcelona",
         "postcode": "08001",
+        "street": "Carrer de Pallars 108",
         "country": Country.SPAIN,
         "sectors": ["accompagnement"],
         "description_fr": (
@@ -180,6 +185,7 @@ ARTICLE_COMPANIES = [
         "legal_form": LegalForm.ASSOCIATION,
         "city": "Barcelona",
         "postcode": "08008",
+        "street": "Passeig de Gràcia 2",
         "country": Country.SPAIN,
         "sectors": ["accompagnement"],
         "description_fr": (
@@ -193,6 +199,18 @@ ARTICLE_COMPANIES = [
     },
 ]
 
+
+# Streets of generated members, with a number drawn for each.
+STREETS = {
+    "FR": [
+        "rue de la République",
+        "avenue du Maréchal Joffre",
+        "rue des Arts",
+        "boulevard Clemenceau",
+        "rue Paul Sabatier",
+    ],
+    "ES": ["Carrer de Mallorca", "Carrer de Pujades", "Avinguda Diagonal", "Carrer Nou"],
+}
 
 CITIES = [
     ("Perpignan", "66000", Country.FRANCE),

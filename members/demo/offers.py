@@ -84,6 +84,7 @@ def seed_offers():
             place=company.city or "Le Soler",
             monthly_stipend=Decimal(stipend) if stipend else None,
             expires_on=start,
+            apply_email=f"recrutement@{company.slug}.example",
             status=Offer.Status.APPROVED,
         )
         added += 1

@@ -27,6 +27,7 @@ from .data import (
     NAME_LAST,
     SECTOR_PITCH,
     SECTORS,
+    STREETS,
 )
 
 
@@ -72,6 +73,10 @@ def generated_company(rng, *, number, sectors_by_slug, taken_sirets, slug_suffix
         + f" Based in {city}, a member of the Pôle Action Média.",
         published=True,
     )
+    # Drawn last, so that adding streets left every other generated value as it was.
+    street = rng.choice(STREETS[country])
+    number = rng.randrange(1, 140)
+    company.street = f"{number} {street}" if country == Country.FRANCE else f"{street} {number}"
     return company, [sectors_by_slug[s] for s in sector_slugs]
 
 

@@ -2,7 +2,7 @@
 
 from .applications import Application
 from .common import MONEY, Reviewed, localized, validate_not_negative, validate_positive
-from .emails import EmailLog
+from .emails import EmailAttachment, EmailLog
 from .identity import ClusterIdentity
 from .invoices import Invoice, InvoiceQuerySet, InvoiceSequence, Payment
 from .memberships import Membership, MembershipPlan, OrganisationKind
@@ -31,6 +31,7 @@ __all__ = [
     "Contact",
     "ContactQuerySet",
     "Country",
+    "EmailAttachment",
     "EmailLog",
     "HeadcountBand",
     "Invitation",

@@ -1,12 +1,15 @@
 """Applications to join the cluster, made on /join/ and reviewed by staff."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import SingleLineField, SirenField, SiretField
+from ..fields import SingleLineField, SirenField, SiretField, VatNumberField
 from .common import Reviewed
+from .register import Country
 
 
 class Application(Reviewed):
@@ -21,7 +24,13 @@ class Application(Reviewed):
     trade_name = SingleLineField(_("trade name"), max_length=200, blank=True)
     siret = SiretField(_("SIRET"), blank=True)
     siren = SirenField(_("SIREN"), blank=True)
+    vat_number = VatNumberField(_("VAT number"), blank=True)
+    street = SingleLineField(_("street and number"), max_length=200)
+    postcode = SingleLineField(_("postcode"), max_length=10)
     city = SingleLineField(_("city"), max_length=100)
+    country = SingleLineField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.FRANCE
+    )
     website = models.URLField(_("website"), max_length=300, blank=True)
     contact_first_name = SingleLineField(_("first name"), max_length=100)
     contact_last_name = SingleLineField(_("last name"), max_length=100)
@@ -68,6 +77,15 @@ class Application(Reviewed):
             )
         if self.siret and not self.siren:
             self.siren = self.siret[:9]
+        if (
+            self.country in ("FR", "ES")
+            and self.postcode
+            and not re.fullmatch(r"\d{5}", self.postcode)
+        ):
+            raise ValidationError(
+                {"postcode": _("A postcode here is five digits, such as 66270.")},
+                code="postcode",
+            )
         if self.consent is not True:
             raise ValidationError(
                 {"consent": _("We need your consent to process this application.")},

@@ -60,3 +60,23 @@ class EmailLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d} {self.subject}"
+
+
+class EmailAttachment(models.Model):
+    """A file sent with an email (an invoice's PDF), kept so that sending again sends the
+    very same document."""
+
+    email = models.ForeignKey(
+        EmailLog, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("email")
+    )
+    filename = SingleLineField(_("file name"), max_length=200)
+    mimetype = SingleLineField(_("type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename

@@ -71,6 +71,15 @@ class Offer(Reviewed):
         help_text=_("For an internship."),
     )
     expires_on = models.DateField(_("open until"))
+    apply_email = models.EmailField(
+        _("apply by email to"), blank=True, help_text=_("Where candidates send their application.")
+    )
+    apply_url = models.URLField(
+        _("or apply on this page"),
+        max_length=300,
+        blank=True,
+        help_text=_("A web page where candidates apply (a form, a job board)."),
+    )
     status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -111,6 +120,8 @@ class Offer(Reviewed):
             and self.expires_on > self.start_date + timedelta(days=365)
         ):
             errors["expires_on"] = _("An offer stays open for a year at most after it starts.")
+        if not (self.apply_email or self.apply_url):
+            errors["apply_email"] = _("Say how to apply: an email address, a web address, or both.")
         if errors:
             raise ValidationError(errors)
 

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from ..fields import NafCodeField, SingleLineField, SirenField, SiretField, VatNumberField
 from ..identifiers import siren_of_vat
-from .common import app_model, localized
+from .common import app_model, localized, postal_address
 
 
 class Sector(models.Model):
@@ -261,12 +261,19 @@ class Company(models.Model):
         return localized(self.description_fr, self.description_en)
 
     @property
+    def address(self):
+        """Return the postal address on one line, as invoices print it."""
+        return postal_address(
+            self.street, self.postcode, self.city, self.country, self.get_country_display()
+        )
+
+    @property
     def display_name(self):
         return self.trade_name or self.legal_name
 
 
 class ContactQuerySet(models.QuerySet):
-    def public(self) -> "CompanyQuerySet":
+    def public(self) -> "ContactQuerySet":
         """Return the contacts shown publicly: they consented and staff approved them."""
         return self.filter(public_consent=True, approved=True)
 
@@ -294,6 +301,11 @@ class Contact(models.Model):
             "With moderation on, a contact a representative adds or edits waits for "
             "staff approval before it appears publicly."
         ),
+    )
+    billing = models.BooleanField(
+        _("billing contact"),
+        default=False,
+        help_text=_("Receives the invoices and the reminders about them."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

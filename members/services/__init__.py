@@ -5,7 +5,13 @@ saves with ``full_clean()``; emails leave through ``email`` after the commit. Th
 names are re-exported here.
 """
 
-from .applications import application_approve, application_reject, application_submit
+from .applications import (
+    NEW_COMPANY,
+    application_approve,
+    application_matches,
+    application_reject,
+    application_submit,
+)
 from .invitations import (
     InvitationError,
     invitation_accept,
@@ -13,7 +19,14 @@ from .invitations import (
     invitation_send,
     invitation_token,
 )
-from .invoices import credit_note_issue, invoice_issue, invoices_issue, payment_record
+from .invoices import (
+    credit_note_issue,
+    dues_amounts,
+    invoice_issue,
+    invoiced_memberships,
+    invoices_issue,
+    payment_record,
+)
 from .memberships import first_year_fee, membership_create, membership_resign, membership_year
 from .moderation import (
     PROFILE_FIELDS,
@@ -31,20 +44,24 @@ from .renewals import renewals_issue
 from .reports import ledger_csv, yearly_summary
 
 __all__ = [
+    "NEW_COMPANY",
     "PROFILE_FIELDS",
     "InvitationError",
     "ModerationError",
     "application_approve",
+    "application_matches",
     "application_reject",
     "application_submit",
     "company_unique_slug",
     "credit_note_issue",
+    "dues_amounts",
     "first_year_fee",
     "invitation_accept",
     "invitation_from_token",
     "invitation_send",
     "invitation_token",
     "invoice_issue",
+    "invoiced_memberships",
     "invoices_issue",
     "ledger_csv",
     "membership_create",

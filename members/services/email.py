@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ..models import ClusterIdentity, EmailLog
+from ..models import ClusterIdentity, EmailAttachment, EmailLog
 from ..text import single_line
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def email_send(
     kind: str,
     key: str | None = None,
     company=None,
+    attachments: list[tuple[str, bytes, str]] = (),
 ) -> EmailLog | None:
     """Queue an email; return its log entry, or None when nothing is queued.
 
@@ -44,6 +45,8 @@ def email_send(
     ``kind``: what the email is, for the admin's list ("invitation", "overdue"…).
     ``key``: when given, the email goes out once: a second call with the same key queues
     nothing and returns None.
+    ``attachments``: ``(filename, content, mimetype)`` triples, kept with the log entry so
+    that sending again sends the same files.
     """
     recipients = [address for address in to if address]
     if not recipients:
@@ -59,6 +62,10 @@ def email_send(
                 subject=single_line(subject)[:300],
                 body=body,
                 company=company,
+            )
+            EmailAttachment.objects.bulk_create(
+                EmailAttachment(email=log, filename=name, content=content, mimetype=mimetype)
+                for name, content, mimetype in attachments
             )
     except IntegrityError:
         if key and EmailLog.objects.filter(key=key).exists():
@@ -83,6 +90,8 @@ def email_deliver(*, log_id: int) -> bool:
         from_email=sender(),
         to=[address.strip() for address in log.to.split(",")],
     )
+    for attachment in log.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     try:
         message.send()
     except Exception as error:  # noqa: BLE001 - SMTP, network, a refused address: recorded
@@ -95,6 +104,12 @@ def email_deliver(*, log_id: int) -> bool:
         status=EmailLog.Status.SENT, sent_at=timezone.now(), error=""
     )
     return True
+
+
+def site_url(path: str) -> str:
+    """Return the absolute address of a path of this site, for emails sent without a
+    request (``CITE_SITE_URL``)."""
+    return settings.CITE_SITE_URL.rstrip("/") + path
 
 
 def sender() -> str:

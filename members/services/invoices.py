@@ -16,41 +16,63 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ..invoice_pdf import invoice_pdf
 from ..models import (
     ClusterIdentity,
     Invoice,
     InvoiceSequence,
     Membership,
     Payment,
+    Representative,
 )
 from ..money import money
+from .email import email_send, site_url
 from .memberships import Trigger, membership_transition, transition_allowed
+
+# A French invoice names both parties with their full postal address.
+ADDRESS_FIELDS = ("street", "postcode", "city")
+SELLER_REQUIRED = ("legal_name", "siren", *ADDRESS_FIELDS, "iban", "bic")
+# The fixed indemnity for recovery costs owed by a business customer paying late
+# (Code de commerce, art. D. 441-5).
+RECOVERY_INDEMNITY = Decimal("40.00")
+
+
+def _missing(instance, names):
+    return [
+        str(type(instance)._meta.get_field(name).verbose_name)
+        for name in names
+        if not getattr(instance, name)
+    ]
 
 
 def _buyer(company):
-    address = ", ".join(
-        part for part in (company.street, f"{company.postcode} {company.city}".strip()) if part
-    )
+    """Return what an invoice states of the buyer; refuse an incomplete address."""
+    missing = _missing(company, ADDRESS_FIELDS)
+    if missing:
+        raise ValidationError(
+            _(
+                "Invoices need the buyer's full postal address. Fill in, on the company "
+                "%(company)s: %(fields)s."
+            )
+            % {"company": company, "fields": ", ".join(missing)},
+            code="buyer_address",
+        )
     return {
         "buyer_name": company.legal_name,
-        "buyer_address": address,
+        "buyer_address": company.address,
         "buyer_siren": company.siren,
         "buyer_vat_number": company.vat_number,
     }
 
 
 def _seller():
-    """Return what invoices state of the seller, the cluster; refuse when part of it is
-    missing, saying what to fill in."""
+    """Return what invoices state of the seller, the cluster, and how to pay it; refuse
+    when part of it is missing, saying what to fill in."""
     identity = ClusterIdentity.objects.current()
-    missing = [
-        str(ClusterIdentity._meta.get_field(name).verbose_name)
-        for name in ("legal_name", "siren", "street", "postcode", "city")
-        if not getattr(identity, name)
-    ]
+    missing = _missing(identity, SELLER_REQUIRED)
     if missing:
         raise ValidationError(
             _(
@@ -65,6 +87,21 @@ def _seller():
         "seller_address": identity.address,
         "seller_siren": identity.siren,
         "seller_vat_number": identity.vat_number,
+        "seller_bank": identity.bank_name,
+        "seller_iban": identity.iban,
+        "seller_bic": identity.bic,
+    }
+
+
+def _payment_terms():
+    """Return the terms of payment an invoice copies (Code de commerce, L. 441-9)."""
+    return {
+        "payment_terms": _(
+            "Payable within %(days)d days of the issue date; no discount for early payment."
+        )
+        % {"days": settings.CITE_PAYMENT_DAYS},
+        "late_penalty_rate": Decimal(settings.CITE_LATE_PENALTY_RATE),
+        "recovery_indemnity": RECOVERY_INDEMNITY,
     }
 
 
@@ -97,19 +134,47 @@ def _next_numbers(year, count):
     return [(n, f"{year}-{n:04d}") for n in range(first, first + count)]
 
 
-SELLER_FIELDS = ("seller_name", "seller_address", "seller_siren", "seller_vat_number")
+SELLER_FIELDS = (
+    "seller_name",
+    "seller_address",
+    "seller_siren",
+    "seller_vat_number",
+    "seller_bank",
+    "seller_iban",
+    "seller_bic",
+)
 BUYER_FIELDS = ("buyer_name", "buyer_address", "buyer_siren", "buyer_vat_number")
 
 
-def _invoice_for(membership, *, seller, vat_mention, sequence, number, issue_date, issued_by):
+def dues_amounts(membership: Membership) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Return ``(VAT rate, amount before tax, VAT, amount after tax)`` of a membership's
+    dues, each rounded half up to the cent."""
     plan = membership.plan
     rate = money(plan.vat_rate) if plan.vat_applies else Decimal("0.00")
     excl = money(membership.fee)
     vat = money(excl * rate / 100)
+    return rate, excl, vat, excl + vat
+
+
+def invoiced_memberships(memberships) -> set[int]:
+    """Return the ids of the memberships that already have an invoice not fully credited
+    (a 0 € one included)."""
+    return set(
+        Invoice.objects.invoices()
+        .with_balance()
+        .filter(membership__in=memberships)
+        .exclude(credited__lt=0, amount_incl_tax__lte=-F("credited"))
+        .values_list("membership_id", flat=True)
+    )
+
+
+def _invoice_for(membership, *, seller, terms, vat_mention, issue_date, issued_by):
+    """Return the unsaved, checked invoice of a membership's dues, not yet numbered."""
+    plan = membership.plan
+    rate, excl, vat, incl = dues_amounts(membership)
     invoice = Invoice(
-        number=number,
         year=issue_date.year,
-        sequence=sequence,
+        sequence=0,
         company=membership.company,
         membership=membership,
         issue_date=issue_date,
@@ -120,16 +185,17 @@ def _invoice_for(membership, *, seller, vat_mention, sequence, number, issue_dat
         amount_excl_tax=excl,
         vat_rate=rate,
         vat_amount=vat,
-        amount_incl_tax=excl + vat,
+        amount_incl_tax=incl,
         vat_mention="" if plan.vat_applies else vat_mention,
         created_by=issued_by,
         **seller,
+        **terms,
         **_buyer(membership.company),
     )
-    # The number comes from the locked sequence and the database enforces its uniqueness:
-    # checking it again here would only cost queries.
+    # The number comes later from the locked sequence, and the database enforces its
+    # uniqueness: checking it here would only cost queries.
     invoice.full_clean(
-        exclude=["company", "membership", "created_by"],
+        exclude=["company", "membership", "created_by", "number"],
         validate_unique=False,
         validate_constraints=False,
     )
@@ -147,45 +213,77 @@ def invoices_issue(
     order of the buyers' legal names. Return them.
 
     A membership that already has an invoice that is not fully credited is refused, a
-    0 € one included. A membership whose invoice comes to 0 € is paid at once; one
-    cancelled by a full credit is pending again.
+    0 € one included, and so is a buyer without a full postal address, or a cluster whose
+    identity is incomplete. A membership whose invoice comes to 0 € is paid at once; one
+    cancelled by a full credit is pending again. The texts an invoice copies are written
+    in the site's language (a French invoice), and each invoice is emailed as a PDF to
+    its company's billing contacts.
     """
     memberships = sorted(
         lock_memberships([membership.pk for membership in memberships]),
         key=lambda membership: (membership.company.legal_name, membership.pk),
     )
-    invoiced = set(
-        Invoice.objects.invoices()
-        .with_balance()
-        .filter(membership__in=memberships)
-        .exclude(credited__lt=0, amount_incl_tax__lte=-F("credited"))
-        .values_list("membership_id", flat=True)
-    )
-    if invoiced:
+    if invoiced_memberships(memberships):
         raise ValidationError(_("This membership is already invoiced."), code="invoiced")
     seller = _seller()
     vat_mention = ClusterIdentity.objects.current().vat_exemption_mention
     issue_date = issue_date or timezone.localdate()
-    numbers = _next_numbers(issue_date.year, len(memberships))
-    invoices = [
-        _invoice_for(
-            membership,
-            seller=seller,
-            vat_mention=vat_mention,
-            sequence=sequence,
-            number=number,
-            issue_date=issue_date,
-            issued_by=issued_by,
-        )
-        for membership, (sequence, number) in zip(memberships, numbers, strict=True)
-    ]
-    invoices = Invoice.objects.bulk_create(invoices)
+    with translation.override(settings.LANGUAGE_CODE):
+        terms = _payment_terms()
+        drafts = [
+            _invoice_for(
+                membership,
+                seller=seller,
+                terms=terms,
+                vat_mention=vat_mention,
+                issue_date=issue_date,
+                issued_by=issued_by,
+            )
+            for membership in memberships
+        ]
+    # Numbers last: every check above passed, so a number taken is a number used.
+    numbers = _next_numbers(issue_date.year, len(drafts))
+    for draft, (sequence, number) in zip(drafts, numbers, strict=True):
+        draft.sequence, draft.number = sequence, number
+    invoices = Invoice.objects.bulk_create(drafts)
     for membership, invoice in zip(memberships, invoices, strict=True):
         if transition_allowed(membership.status, Trigger.INVOICED):
             membership_transition(membership=membership, trigger=Trigger.INVOICED, by=issued_by)
         if invoice.amount_incl_tax == 0:
             membership_transition(membership=membership, trigger=Trigger.PAID, by=issued_by)
+        invoice_email(invoice)
     return invoices
+
+
+def billing_recipients(company) -> list[str]:
+    """Return who receives a company's invoices and dues reminders: its billing contacts,
+    or else its admin representatives, or else the company's own address."""
+    contacts = list(
+        company.contacts.filter(billing=True).exclude(email="").values_list("email", flat=True)
+    )
+    if contacts:
+        return contacts
+    representatives = list(
+        Representative.objects.filter(company=company, role=Representative.Role.ADMIN)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return representatives or ([company.email] if company.email else [])
+
+
+def invoice_email(invoice: Invoice) -> None:
+    """Email an issued invoice, its PDF attached, to the company's billing recipients."""
+    email_send(
+        to=billing_recipients(invoice.company),
+        subject=_("Invoice %(number)s from %(seller)s")
+        % {"number": invoice.number, "seller": invoice.seller_name},
+        template="members/email/invoice.txt",
+        context={"invoice": invoice, "url": site_url(invoice.get_absolute_url())},
+        kind="invoice",
+        key=f"invoice:{invoice.number}",
+        company=invoice.company,
+        attachments=[(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")],
+    )
 
 
 def invoice_issue(

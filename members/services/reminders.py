@@ -21,23 +21,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Invoice, Membership, Representative
+from ..models import Invoice, Membership
 from ..periods import human_date, last_day
-from .email import email_send
+from .email import email_send, site_url
+from .invoices import billing_recipients
 from .memberships import Trigger, membership_transition
 
 Status = Membership.Status
-
-
-def dues_recipients(company) -> list[str]:
-    """Return who receives a company's dues emails: its admin representatives, or else
-    the company's own address."""
-    emails = list(
-        Representative.objects.filter(company=company, role=Representative.Role.ADMIN)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    return emails or ([company.email] if company.email else [])
 
 
 def grace_end(membership: Membership) -> date:
@@ -100,7 +90,7 @@ def _overdue_reminder(invoice, membership, today) -> int:
         return 0
     in_grace = membership is not None and membership.status == Status.GRACE
     sent = email_send(
-        to=dues_recipients(invoice.company),
+        to=billing_recipients(invoice.company),
         subject=_("Reminder: invoice %(number)s is overdue") % {"number": invoice.number},
         template="members/email/overdue_reminder.txt",
         context={
@@ -108,6 +98,7 @@ def _overdue_reminder(invoice, membership, today) -> int:
             "company": invoice.company,
             "days_late": days_late,
             "lapses_on": grace_end(membership) if in_grace else None,
+            "url": site_url(invoice.get_absolute_url()),
         },
         kind="overdue",
         key=f"overdue:{invoice.number}:{invoice.due_date}:{max(steps)}",
@@ -130,7 +121,7 @@ def _renewal_notices(today) -> int:
     queued = 0
     for membership in ending:
         sent = email_send(
-            to=dues_recipients(membership.company),
+            to=billing_recipients(membership.company),
             subject=_("Your membership ends on %(date)s")
             % {"date": human_date(last_day(membership.end))},
             template="members/email/renewal_notice.txt",

@@ -80,6 +80,8 @@ def _offer_summary(offer):
         "remote": offer.remote,
         "monthly_stipend": None if offer.monthly_stipend is None else str(offer.monthly_stipend),
         "expires_on": offer.expires_on.isoformat(),
+        "apply_email": offer.apply_email or None,
+        "apply_url": offer.apply_url or None,
     }
 
 

@@ -58,6 +58,7 @@ def test_an_offer_is_posted_approved_published_and_gets_a_placement(
     page.locator("[name=place]").fill("Le Soler")
     page.locator("[name=monthly_stipend]").fill("650")
     page.locator("[name=expires_on]").fill(start.isoformat())
+    page.locator("[name=apply_email]").fill("stages@vroom.example")
     page.locator("form.stack-form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("Stage animation 3D")
     page.get_by_role("button", name="Déconnexion").click()

@@ -165,6 +165,7 @@ def test_an_edit_on_one_server_shows_at_once_on_the_other(servers):
         {
             "action": "unpublish",
             "_selected_action": [company.pk],
+            "apply": "1",
             "csrfmiddlewaretoken": editor.csrf_token(),
         },
     )

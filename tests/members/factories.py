@@ -49,6 +49,7 @@ class CompanyFactory(DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"company-{n}")
     siret = factory.Sequence(valid_siret)
     siren = factory.LazyAttribute(lambda o: o.siret[:9])
+    street = factory.Sequence(lambda n: f"{n % 150 + 1} rue de la République")
     city = "Perpignan"
     postcode = "66000"
     description_fr = factory.LazyFunction(lambda: fake.paragraph())
@@ -118,6 +119,7 @@ class OfferFactory(DjangoModelFactory):
     place = "Perpignan"
     monthly_stipend = Decimal("650.00")
     expires_on = factory.LazyAttribute(lambda o: o.start_date)
+    apply_email = "jobs@studio.example"
     status = "approved"
 
 

@@ -238,12 +238,13 @@ def test_contact_changelist_filters_by_consent(admin_client, register):
 
 def test_publish_action_publishes_the_selected_companies(admin_client, register):
     selected = [register["beta"].pk, register["acme"].pk]
+    url = reverse("admin:members_company_changelist")
+    selection = {"action": "publish", "_selected_action": selected}
 
-    response = admin_client.post(
-        reverse("admin:members_company_changelist"),
-        {"action": "publish", "_selected_action": selected},
-        follow=True,
-    )
+    preview = admin_client.post(url, selection)
+    assert "Beta Santé" in preview.text  # listed first; nothing changed yet
+    assert not Company.objects.filter(pk=register["beta"].pk, published=True).exists()
+    response = admin_client.post(url, {**selection, "apply": "1"}, follow=True)
 
     assert response.status_code == 200
     assert set(Company.objects.filter(published=True).values_list("trade_name", flat=True)) == {
@@ -257,7 +258,7 @@ def test_publish_action_publishes_the_selected_companies(admin_client, register)
 def test_unpublish_action_unpublishes_the_selected_companies(admin_client, register):
     response = admin_client.post(
         reverse("admin:members_company_changelist"),
-        {"action": "unpublish", "_selected_action": [register["acme"].pk]},
+        {"action": "unpublish", "_selected_action": [register["acme"].pk], "apply": "1"},
         follow=True,
     )
 

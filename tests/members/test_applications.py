@@ -33,7 +33,10 @@ def form_data(chosen_plan, **changes):
         "legal_name": "Pixel Catalan SAS",
         "trade_name": "Pixel Catalan",
         "siret": "732 829 320 00074",
+        "street": "3 carrer de la Fusteria",
+        "postcode": "66000",
         "city": "Perpignan",
+        "country": "FR",
         "contact_first_name": "Núria",
         "contact_last_name": "Puig",
         "contact_email": "nuria@pixel.example",
@@ -99,7 +102,10 @@ def submit(plan, **changes):
             "legal_name": "Pixel Catalan SAS",
             "trade_name": "Pixel Catalan",
             "siret": VALID_SIRET,
+            "street": "3 carrer de la Fusteria",
+            "postcode": "66000",
             "city": "Perpignan",
+            "country": "FR",
             "contact_first_name": "Núria",
             "contact_last_name": "Puig",
             "contact_email": "nuria@pixel.example",
@@ -117,10 +123,13 @@ def test_approval_creates_company_membership_invoice_and_invites_the_contact(
 ):
     application = submit(plan)
     with django_capture_on_commit_callbacks(execute=True):
-        company = services.application_approve(
+        approval = services.application_approve(
             application=application, reviewer=admin_user, site_url="http://testserver/"
         )
+    company = approval.company
+    assert approval.company_created
     assert company.siret == VALID_SIRET and company.published
+    assert company.address == "3 carrer de la Fusteria, 66000 Perpignan"
     membership = Membership.objects.get(company=company)
     assert membership.status == Membership.Status.PENDING
     assert Invoice.objects.get(membership=membership).amount_incl_tax > 0
@@ -132,10 +141,10 @@ def test_approval_creates_company_membership_invoice_and_invites_the_contact(
 
 def test_approval_links_the_existing_company_with_the_same_siret(plan, admin_user):
     existing = CompanyFactory(siret=VALID_SIRET, siren=VALID_SIRET[:9])
-    company = services.application_approve(
+    approval = services.application_approve(
         application=submit(plan), reviewer=admin_user, site_url="http://testserver/"
     )
-    assert company == existing
+    assert approval.company == existing and not approval.company_created
     assert Company.objects.count() == 1
 
 
@@ -184,3 +193,81 @@ def test_the_form_chooses_no_plan_in_advance(client, plan):
     assert response.status_code == 200
     assert 'href="#id_plan"' in response.text
     assert not Application.objects.exists()
+
+
+class TestIdentityOnApproval:
+    """An application that gives only the SIREN of an active member created a second
+    company, a second membership and an invoice for a period already paid."""
+
+    @pytest.fixture
+    def active_member(self, plan):
+        company = CompanyFactory(siret="", siren=VALID_SIRET[:9], legal_name="Pixel Catalan SAS")
+        membership = services.membership_create(company=company, plan=plan)
+        invoice = services.invoice_issue(membership=membership)
+        services.payment_record(
+            invoice=invoice,
+            amount=invoice.amount_incl_tax,
+            date=invoice.issue_date,
+            method="transfer",
+        )
+        return company
+
+    def test_staff_see_the_match_and_no_second_company_is_made_unasked(
+        self, plan, active_member, admin_client
+    ):
+        application = submit(plan, siret="", siren=VALID_SIRET[:9])
+        url = reverse("admin:members_application_change", args=[application.pk])
+        page = admin_client.get(url).text
+        assert str(active_member) in page and "même SIREN" in page
+
+        refused = admin_client.post(url, {"decision": "approve", "company_choice": ""}, follow=True)
+        assert "déjà" in refused.text and str(active_member) in refused.text
+        assert "avec succès" not in refused.text
+        application.refresh_from_db()
+        assert application.status == Application.Status.PENDING
+        assert Company.objects.count() == 1
+
+    def test_linking_to_the_member_adds_no_membership_nor_invoice_for_a_paid_period(
+        self, plan, active_member, admin_client
+    ):
+        application = submit(plan, siret="", siren=VALID_SIRET[:9])
+        url = reverse("admin:members_application_change", args=[application.pk])
+        done = admin_client.post(
+            url,
+            {"decision": "approve", "company_choice": str(active_member.pk)},
+            follow=True,
+        )
+        assert "pas de nouvelle adhésion" in done.text
+        assert Company.objects.count() == 1
+        assert active_member.memberships.count() == 1
+        assert active_member.invoices.count() == 1
+        assert active_member.invitations.get().email == "nuria@pixel.example"
+
+    def test_an_approval_says_what_it_created_with_links(self, plan, admin_client):
+        application = submit(plan)
+        url = reverse("admin:members_application_change", args=[application.pk])
+        done = admin_client.post(url, {"decision": "approve", "company_choice": ""}, follow=True)
+        company = Company.objects.get()
+        invoice = Invoice.objects.get()
+        message = done.text
+        assert reverse("admin:members_company_change", args=[company.pk]) in message
+        assert reverse("admin:members_invoice_change", args=[invoice.pk]) in message
+        assert invoice.number in message and "nuria@pixel.example" in message
+        assert "avec succès" not in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_applications_of_one_siret_approved_at_once_make_one_company(plan, admin_user):
+    first, second = submit(plan), submit(plan, contact_email="jordi@pixel.example")
+
+    approvals, errors = run_concurrently(
+        lambda application: services.application_approve(
+            application=application, reviewer=admin_user, site_url="http://testserver/"
+        ),
+        [(first,), (second,)],
+    )
+
+    assert errors == []
+    assert Company.objects.count() == 1
+    assert {approval.company_created for approval in approvals} == {True, False}
+    assert Membership.objects.count() == 1 and Invoice.objects.count() == 1

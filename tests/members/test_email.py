@@ -38,6 +38,8 @@ def application():
         application=Application(
             legal_name="Pixel Catalan SAS",
             siret="73282932000074",
+            street="3 carrer de la Fusteria",
+            postcode="66000",
             city="Perpignan",
             contact_first_name="Núria",
             contact_last_name="Puig",
@@ -60,7 +62,7 @@ def test_an_approval_with_the_mail_server_down_succeeds_and_staff_see_the_failur
     assert application.status == Application.Status.APPROVED
     assert Company.objects.filter(siret="73282932000074").exists()
     failed = EmailLog.objects.failed()
-    assert {log.kind for log in failed} == {"invitation", "application_approved"}
+    assert {log.kind for log in failed} == {"invoice", "invitation", "application_approved"}
     assert all("SMTPServerDisconnected" in log.error for log in failed)
 
     listing = admin_client.get(reverse("admin:members_emaillog_changelist"), {"status": "failed"})
@@ -113,10 +115,14 @@ def test_every_service_email_is_logged_with_its_kind(
             application=application, reviewer=admin_user, site_url="http://testserver/"
         )
     kinds = set(EmailLog.objects.values_list("kind", flat=True))
-    assert kinds == {"application_received", "application_approved", "invitation"}
+    assert kinds == {"application_received", "application_approved", "invitation", "invoice"}
     sent = EmailLog.objects.filter(status=EmailLog.Status.SENT)
-    assert set(sent.values_list("kind", flat=True)) == {"application_approved", "invitation"}
-    assert len(mail.outbox) == 2
+    assert set(sent.values_list("kind", flat=True)) == {
+        "application_approved",
+        "invitation",
+        "invoice",
+    }
+    assert len(mail.outbox) == 3
 
 
 def test_the_password_reset_email_goes_through_the_same_path(
@@ -163,7 +169,10 @@ def test_the_join_form_says_where_a_line_break_is_refused(client):
         {
             "legal_name": "Pixel\nCatalan",
             "siret": "73282932000074",
+            "street": "3 carrer de la Fusteria",
+            "postcode": "66000",
             "city": "Perpignan",
+            "country": "FR",
             "contact_first_name": "Núria",
             "contact_last_name": "Puig",
             "contact_email": "nuria@pixel.example",

@@ -61,6 +61,7 @@ def offer_data(**changes):
         "remote": "partly",
         "monthly_stipend": "650.00",
         "expires_on": in_days(20).isoformat(),
+        "apply_email": "stages@vroom.example",
     }
     data.update(changes)
     return data
@@ -136,6 +137,7 @@ def test_saving_an_unchanged_offer_keeps_it_published(client, own, settings):
         place=offer.place,
         start_date=offer.start_date.isoformat(),
         expires_on=offer.expires_on.isoformat(),
+        apply_email=offer.apply_email,
     )
     response = client.post(url, unchanged, follow=True)
     assert "Nothing changed." in response.text
@@ -252,6 +254,7 @@ def test_staff_approve_the_selected_pending_offers_in_bulk(admin_client, own):
         {
             "action": "approve_offers",
             "_selected_action": [offer.pk for offer in [*pending, rejected]],
+            "apply": "1",
         },
         follow=True,
     )
@@ -431,6 +434,8 @@ def test_api_offers_returns_the_documented_shape(client, board):
             "remote": "no",
             "monthly_stipend": "650.00",
             "expires_on": in_days(30).isoformat(),
+            "apply_email": "jobs@studio.example",
+            "apply_url": None,
         }
     ]
     job = client.get(API, {"kind": "job"}).json()["results"][0]
@@ -542,3 +547,21 @@ def test_directory_hiring_badges_cost_no_query_per_card(client, django_assert_ma
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(DIRECTORY)
     assert response.text.count('<span class="badge">Hiring</span>') == 20
+
+
+def test_an_offer_says_how_to_apply_on_its_page_and_in_the_api(client):
+    offer = OfferFactory(apply_email="", apply_url="https://jobs.example.org/3d")
+    page = client.get(offer.get_absolute_url()).text
+    assert 'href="https://jobs.example.org/3d"' in page
+    result = client.get(API).json()["results"][0]
+    assert (result["apply_email"], result["apply_url"]) == (None, "https://jobs.example.org/3d")
+
+
+def test_an_offer_without_a_way_to_apply_is_refused(client):
+    representative = RepresentativeFactory(role="admin")
+    client.force_login(representative.user)
+    url = reverse("members:my-offer-add", args=[representative.company.slug])
+    response = client.post(url, offer_data(apply_email=""))
+    assert response.status_code == 200
+    assert 'href="#id_apply_email"' in response.text
+    assert not Offer.objects.exists()

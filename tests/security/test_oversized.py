@@ -39,7 +39,10 @@ def join_data(**changes):
     data = {
         "legal_name": "Acme SAS",
         "siret": "73282932000074",
+        "street": "1 rue Mailly",
+        "postcode": "66000",
         "city": "Perpignan",
+        "country": "FR",
         "contact_first_name": "Ada",
         "contact_last_name": "Lovelace",
         "contact_email": "ada@example.org",
