@@ -107,7 +107,8 @@ def invoice_document(invoice: Invoice, payments=()) -> InvoiceDocument:
             invoice.buyer_name, invoice.buyer_address, invoice.buyer_siren, invoice.buyer_vat_number
         ),
         facts=facts,
-        lines=[(invoice.description, euros(invoice.amount_excl_tax))],
+        lines=[(line.description, euros(line.amount_excl_tax)) for line in invoice.lines.all()]
+        or [(invoice.description, euros(invoice.amount_excl_tax))],
         totals=totals,
         mentions=mentions,
         paid_on=paid_on,

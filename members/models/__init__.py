@@ -4,7 +4,7 @@ from .applications import Application
 from .common import MONEY, Reviewed, localized, validate_not_negative, validate_positive
 from .emails import EmailAttachment, EmailLog
 from .identity import ClusterIdentity
-from .invoices import Invoice, InvoiceQuerySet, InvoiceSequence, Payment
+from .invoices import Invoice, InvoiceLine, InvoiceQuerySet, InvoiceSequence, Payment
 from .memberships import Membership, MembershipPlan, OrganisationKind
 from .offers import Offer, OfferQuerySet
 from .public import PublicDataVersion
@@ -36,6 +36,7 @@ __all__ = [
     "HeadcountBand",
     "Invitation",
     "Invoice",
+    "InvoiceLine",
     "InvoiceQuerySet",
     "InvoiceSequence",
     "LegalForm",

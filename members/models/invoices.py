@@ -160,6 +160,30 @@ class Invoice(models.Model):
         return reverse("members:invoice-detail", args=[self.number])
 
 
+class InvoiceLine(models.Model):
+    """One thing an invoice bills, before tax; the invoice holds the VAT rate and totals."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    description = SingleLineField(_("description"), max_length=300)
+    amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "position"], name="members_invoiceline_position"
+            )
+        ]
+
+    def __str__(self):
+        return self.description
+
+
 class Payment(models.Model):
     class Method(models.TextChoices):
         TRANSFER = "transfer", _("bank transfer")

@@ -19,14 +19,8 @@ from .invitations import (
     invitation_send,
     invitation_token,
 )
-from .invoices import (
-    credit_note_issue,
-    dues_amounts,
-    invoice_issue,
-    invoiced_memberships,
-    invoices_issue,
-    payment_record,
-)
+from .invoices import dues_amounts, invoice_issue, invoiced_memberships, invoices_issue
+from .invoicing import InvoiceDraft, billing_recipients, drafts_issue
 from .memberships import first_year_fee, membership_create, membership_resign, membership_year
 from .moderation import (
     PROFILE_FIELDS,
@@ -38,12 +32,16 @@ from .moderation import (
     revision_reject,
 )
 from .offers import offer_approve, offer_reject, offer_save
+from .payments import credit_note_issue, payment_record
 from .register import company_unique_slug
 from .reminders import reminders_send
 from .renewals import renewals_issue
 from .reports import ledger_csv, yearly_summary
 
 __all__ = [
+    "InvoiceDraft",
+    "billing_recipients",
+    "drafts_issue",
     "NEW_COMPANY",
     "PROFILE_FIELDS",
     "InvitationError",

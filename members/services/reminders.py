@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ..models import Invoice, Membership
 from ..periods import human_date, last_day
 from .email import email_send, site_url
-from .invoices import billing_recipients
+from .invoicing import billing_recipients
 from .memberships import Trigger, membership_transition
 
 Status = Membership.Status
