@@ -36,13 +36,14 @@ def manage(*args, env):
 
 
 MEMBERSHIPS_SQL = """
-INSERT INTO members_membership (company_id, plan_id, start, "end", fee, status, created_at)
+INSERT INTO members_membership (company_id, plan_id, start, "end", fee, status, status_since,
+                                created_at)
 SELECT c.id, %(plan)s, make_date(y, 1, 1), make_date(y + 1, 1, 1), 300,
        CASE WHEN (c.id + y) %% 17 = 0 THEN 'lapsed'
             WHEN (c.id + y) %% 29 = 0 THEN 'resigned'
             WHEN y = %(last)s AND c.id %% 7 = 0 THEN 'pending'
             ELSE 'active' END,
-       now()
+       make_date(y, 1, 1), now()
 FROM members_company AS c
 CROSS JOIN generate_series(%(first)s, %(last)s) AS y
 WHERE NOT EXISTS (SELECT 1 FROM members_membership m WHERE m.company_id = c.id)

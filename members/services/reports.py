@@ -22,9 +22,10 @@ def yearly_summary(year: int | None = None) -> list[dict]:
     """Return, per year (or for ``year`` alone): expected dues (memberships' fees before
     tax), invoiced (net of credit notes, after tax), collected (payments received) and
     overdue (balances past their due date), each computed by the database."""
+    # No default ordering: it would join the company table into the GROUP BY query.
     memberships = Membership.objects.exclude(
         status__in=(Membership.Status.RESIGNED, Membership.Status.CANCELLED)
-    )
+    ).order_by()
     invoices, payments = Invoice.objects.all(), Payment.objects.all()
     if year is not None:
         # Ranges rather than "year of the date", so that the indexes on dates serve.
