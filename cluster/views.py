@@ -2,7 +2,7 @@ import csv
 import sys
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -20,6 +20,8 @@ from members.resources import neutralise_formula
 from startups.models import Incubation
 
 from . import dashboard
+from .forms import StaffPreferencesForm
+from .models import StaffPreferences
 
 
 def home(request):
@@ -153,5 +155,33 @@ def annual_report(request, year):
         {
             **_year_context(year),
             "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_member_required
+def staff_preferences(request):
+    """Let a staff member choose the emails they receive: the daily digest of the to-do
+    and, for those who review applications, a notice of each new one."""
+    preferences = StaffPreferences.objects.filter(user=request.user).first() or StaffPreferences(
+        user=request.user
+    )
+    form = StaffPreferencesForm(
+        # Not ``request.POST or None``: unticking every box posts nothing, and must save.
+        request.POST if request.method == "POST" else None,
+        instance=preferences,
+        may_review_applications=request.user.has_perm("members.change_application"),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your choice of emails is saved."))
+        return HttpResponseRedirect(reverse("admin:index"))
+    return render(
+        request,
+        "cluster/staff_preferences.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Emails about the to-do"),
+            "form": form,
         },
     )

@@ -8,11 +8,14 @@ from .school import (
     check_internship_rules,
     school_year,
 )
+from .staff import StaffPreferences, StaffPreferencesQuerySet
 
 __all__ = [
     "Placement",
     "PlacementQuerySet",
     "Programme",
+    "StaffPreferences",
+    "StaffPreferencesQuerySet",
     "Student",
     "check_internship_rules",
     "school_year",

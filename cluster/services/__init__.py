@@ -15,8 +15,12 @@ from .school import (
     school_year_label,
     student_date_status,
 )
+from .todo import TODO, TodoItem, TodoKind, staff_todo, todo_count, todo_kinds_for
 
 __all__ = [
+    "TODO",
+    "TodoItem",
+    "TodoKind",
     "personal_data_export",
     "personal_data_subject",
     "placement_statistics",
@@ -24,8 +28,11 @@ __all__ = [
     "placements_by_programme",
     "placements_by_school_year",
     "school_year_label",
+    "staff_todo",
     "student_date_status",
     "students_purge",
     "students_to_purge",
     "students_without_status_date",
+    "todo_count",
+    "todo_kinds_for",
 ]

@@ -228,3 +228,6 @@ CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
+# The site's address, for the links of emails that scheduled jobs send (no request to
+# take it from): the staff's digest and notices.
+CITE_SITE_URL = env.str("CITE_SITE_URL", default="http://127.0.0.1:8000")
