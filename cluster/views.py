@@ -97,9 +97,10 @@ def _chosen_year(request, year=None):
     return value
 
 
-def _year_context(year):
-    """Return what the dashboard and the annual report show for ``year``."""
-    figures = dashboard.dashboard(year)
+def _year_context(year, user):
+    """Return what the dashboard and the annual report show this user for ``year``: the
+    sections of their role only."""
+    figures = dashboard.dashboard(year, sections=dashboard.sections_for(user))
     return {
         "year": year,
         "key_figures": figures.key_figures,
@@ -121,7 +122,7 @@ def staff_dashboard(request):
         "cluster/dashboard.html",
         {
             **admin.site.each_context(request),
-            **_year_context(year),
+            **_year_context(year, request.user),
             "title": _("Dashboard"),
             "years": dashboard.available_years(),
             "csv_url": reverse("staff-dashboard-csv"),
@@ -134,7 +135,8 @@ def staff_dashboard(request):
 def staff_dashboard_csv(request):
     year = _chosen_year(request)
     wanted = request.GET.get("figure", "")
-    figure = next((f for f in dashboard.dashboard(year).figures if f.key == wanted), None)
+    figures = dashboard.dashboard(year, sections=dashboard.sections_for(request.user)).figures
+    figure = next((f for f in figures if f.key == wanted), None)
     if figure is None:
         raise Http404("Unknown figure")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -153,7 +155,7 @@ def annual_report(request, year):
         request,
         "cluster/annual_report.html",
         {
-            **_year_context(year),
+            **_year_context(year, request.user),
             "today": timezone.localdate(),
         },
     )
