@@ -2,14 +2,16 @@
 
 A staff member gets a role by being put in its group (admin: Authentication › Users, the
 user's "Groups"). The migrations create the groups with exactly these permissions; when a
-role changes here, or a new model needs a role's permissions, add a migration that calls
-``roles_sync`` again (see ``cluster/migrations/0004_staff_roles.py``). A group's
+role changes here, or a new model needs a role's permissions, add a migration that runs
+``roles_sync_migration`` again (as ``cluster/migrations/0006_erasures.py`` does). A group's
 permissions edited by hand are replaced by the next such migration.
 
 Group names are stored data, in the site's language, and the same in every language.
 """
 
 from itertools import product
+
+from django.contrib.auth.management import create_permissions
 
 ALL = ("add", "change", "delete", "view")
 NO_DELETE = ("add", "change", "view")
@@ -52,7 +54,7 @@ ROLES = {
         _perms("members", MEMBERS_MODELS, ALL)
         | _perms("startups", (*STARTUPS_MODELS, "programme"), ALL)
         | _perms("cluster", SCHOOL_MODELS, ALL)
-        | {"cluster.view_dashboard", "auth.view_user"}
+        | {"cluster.view_dashboard", "cluster.view_erasure", "auth.view_user"}
     ),
     # Dues: plans, memberships, invoices, payments, the emails that carry them, the dues
     # tools and the dashboard's members and money figures. Companies and contacts only read
@@ -111,3 +113,17 @@ def roles_sync(*, group_model, permission_model) -> list[str]:
         group, _created = group_model.objects.get_or_create(name=name)
         group.permissions.set([existing[label] for label in labels if label in existing])
     return sorted(wanted - set(existing))
+
+
+def roles_sync_migration(apps, schema_editor):
+    """Sync the roles from a migration (``RunPython``), with its historical models."""
+    # Django creates permissions after the last migration; the roles need them now, on a
+    # new database as on an old one.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    roles_sync(
+        group_model=apps.get_model("auth", "Group"),
+        permission_model=apps.get_model("auth", "Permission"),
+    )

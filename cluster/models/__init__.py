@@ -1,5 +1,6 @@
 """The cluster app's models, one module per concern; every name is re-exported here."""
 
+from .personal_data import Erasure
 from .school import (
     Placement,
     PlacementQuerySet,
@@ -11,6 +12,7 @@ from .school import (
 from .staff import StaffPreferences, StaffPreferencesQuerySet
 
 __all__ = [
+    "Erasure",
     "Placement",
     "PlacementQuerySet",
     "Programme",

@@ -228,6 +228,13 @@ CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
+# Days after staff's decision before purge_applications anonymises an application: a
+# rejected one (the company and the person), an approved one (the person: the company is
+# in the register and the person a representative). Pending ones wait for a decision.
+CITE_APPLICATION_RETENTION_DAYS = env.int("CITE_APPLICATION_RETENTION_DAYS", default=365)
+CITE_APPROVED_APPLICATION_RETENTION_DAYS = env.int(
+    "CITE_APPROVED_APPLICATION_RETENTION_DAYS", default=3 * 365
+)
 # The site's address, for the links of emails that scheduled jobs send (no request to
 # take it from): the staff's digest and notices.
 CITE_SITE_URL = env.str("CITE_SITE_URL", default="http://127.0.0.1:8000")
