@@ -2,9 +2,10 @@
 
 from datetime import date, timedelta
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from cluster.roles import ROLES, roles_sync
 from members import services
 from members.models import Application, EmailLog, ProfileRevision
 from tests.members.factories import (
@@ -17,8 +18,17 @@ from tests.members.factories import (
 from tests.startups.factories import LeaseFactory, OfficeFactory
 
 
+def roles_present():
+    """Make sure the roles' groups exist: a migration creates them, but a transactional
+    test (a browser test) empties every table when it ends, and Django makes only the
+    permissions again."""
+    if Group.objects.filter(name__in=ROLES).count() < len(ROLES):
+        roles_sync(group_model=Group, permission_model=Permission)
+
+
 def staff_member(*roles, username=None, **fields):
     """Return an active staff user in these roles' groups (names from cluster.roles)."""
+    roles_present()
     user = UserFactory(username=username or f"staff-{'-'.join(roles) or 'none'}@pole.example")
     user.is_staff = True
     for name, value in fields.items():
