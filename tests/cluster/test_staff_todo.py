@@ -115,11 +115,14 @@ def test_a_staff_member_asks_for_the_daily_digest_and_it_is_kept_in_the_history(
     # Only those who review applications are offered their notice.
     assert 'name="application_notice"' not in page.content.decode()
 
-    response = client.post(reverse("staff-preferences"), {"daily_digest": "on"})
+    response = client.post(
+        reverse("staff-preferences"), {"daily_digest": "on", "application_notice": "on"}
+    )
 
     assert response.status_code == 302
     preferences = StaffPreferences.objects.get(user=user)
     assert preferences.daily_digest is True
+    assert preferences.application_notice is False  # not theirs to ask for
     [row] = preferences.history.all()
     assert row.history_user == user
 
