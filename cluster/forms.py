@@ -1,7 +1,10 @@
 """How every form of the site draws itself: one error summary at the top, then each field
 with its label, help and errors tied to the input (``templates/includes/_form*.html``)."""
 
+from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from .models import StaffPreferences
 
 
 class FormRenderer(TemplatesSetting):
@@ -22,3 +25,17 @@ class FormRenderer(TemplatesSetting):
             for field in form.fields.values():
                 field.widget.attrs.pop("autofocus", None)
         return super().render(template_name, context, request)
+
+
+class StaffPreferencesForm(forms.ModelForm):
+    """A staff member's choice of emails; the notice of new applications only for staff
+    who review them."""
+
+    class Meta:
+        model = StaffPreferences
+        fields = ["daily_digest", "application_notice"]
+
+    def __init__(self, *args, may_review_applications: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_review_applications:
+            del self.fields["application_notice"]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/dashboard/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/dashboard/figure.csv", views.staff_dashboard_csv, name="staff-dashboard-csv"),
     path("staff/report/<int:year>/", views.annual_report, name="annual-report"),
+    path("staff/preferences/", views.staff_preferences, name="staff-preferences"),
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("startups.urls")),

@@ -2,7 +2,7 @@ import csv
 import sys
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -20,6 +20,8 @@ from members.resources import neutralise_formula
 from startups.models import Incubation
 
 from . import dashboard
+from .forms import StaffPreferencesForm
+from .models import StaffPreferences
 
 
 def home(request):
@@ -95,9 +97,10 @@ def _chosen_year(request, year=None):
     return value
 
 
-def _year_context(year):
-    """Return what the dashboard and the annual report show for ``year``."""
-    figures = dashboard.dashboard(year)
+def _year_context(year, user):
+    """Return what the dashboard and the annual report show this user for ``year``: the
+    sections of their role only."""
+    figures = dashboard.dashboard(year, sections=dashboard.sections_for(user))
     return {
         "year": year,
         "key_figures": figures.key_figures,
@@ -119,7 +122,7 @@ def staff_dashboard(request):
         "cluster/dashboard.html",
         {
             **admin.site.each_context(request),
-            **_year_context(year),
+            **_year_context(year, request.user),
             "title": _("Dashboard"),
             "years": dashboard.available_years(),
             "csv_url": reverse("staff-dashboard-csv"),
@@ -132,7 +135,8 @@ def staff_dashboard(request):
 def staff_dashboard_csv(request):
     year = _chosen_year(request)
     wanted = request.GET.get("figure", "")
-    figure = next((f for f in dashboard.dashboard(year).figures if f.key == wanted), None)
+    figures = dashboard.dashboard(year, sections=dashboard.sections_for(request.user)).figures
+    figure = next((f for f in figures if f.key == wanted), None)
     if figure is None:
         raise Http404("Unknown figure")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -151,7 +155,35 @@ def annual_report(request, year):
         request,
         "cluster/annual_report.html",
         {
-            **_year_context(year),
+            **_year_context(year, request.user),
             "today": timezone.localdate(),
+        },
+    )
+
+
+@staff_member_required
+def staff_preferences(request):
+    """Let a staff member choose the emails they receive: the daily digest of the to-do
+    and, for those who review applications, a notice of each new one."""
+    preferences = StaffPreferences.objects.filter(user=request.user).first() or StaffPreferences(
+        user=request.user
+    )
+    form = StaffPreferencesForm(
+        # Not ``request.POST or None``: unticking every box posts nothing, and must save.
+        request.POST if request.method == "POST" else None,
+        instance=preferences,
+        may_review_applications=request.user.has_perm("members.change_application"),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your choice of emails is saved."))
+        return HttpResponseRedirect(reverse("admin:index"))
+    return render(
+        request,
+        "cluster/staff_preferences.html",
+        {
+            **admin.site.each_context(request),
+            "title": _("Emails about the to-do"),
+            "form": form,
         },
     )

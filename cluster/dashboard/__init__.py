@@ -18,7 +18,17 @@ from . import incubator, members, money, offices, school
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
 
-__all__ = ["Column", "Figure", "KeyFigure", "Period", "YearFigures", "available_years", "dashboard"]
+__all__ = [
+    "SECTIONS",
+    "Column",
+    "Figure",
+    "KeyFigure",
+    "Period",
+    "YearFigures",
+    "available_years",
+    "dashboard",
+    "sections_for",
+]
 
 
 @dataclass
@@ -40,27 +50,31 @@ def available_years():
     return list(range(today.year + 1, start - 1, -1))
 
 
-def dashboard(year):
-    """Return the key figures and every figure of ``year``, in the dashboard's order."""
-    member_tiles, member_figures = members.figures(year)
-    dues_tiles, dues_figures = money.figures(year)
-    incubator_tiles, incubator_figures = incubator.figures(year)
-    office_tiles, office_figures = offices.figures(year)
-    school_tiles, school_figures = school.figures(year)
-    return YearFigures(
-        year=year,
-        key_figures=[
-            *member_tiles,
-            *dues_tiles,
-            *incubator_tiles,
-            *office_tiles,
-            *school_tiles,
-        ],
-        figures=[
-            *member_figures,
-            *dues_figures,
-            *incubator_figures,
-            *office_figures,
-            *school_figures,
-        ],
-    )
+# Each section of the dashboard, and the permission that shows it: the dashboard and the
+# annual report show each staff role only the figures of what it may touch.
+SECTIONS = (
+    ("members", members.figures, "members.view_membership"),
+    ("dues", money.figures, "members.view_invoice"),
+    ("incubator", incubator.figures, "startups.view_incubation"),
+    ("offices", offices.figures, "startups.view_lease"),
+    ("school", school.figures, "cluster.view_student"),
+)
+
+
+def sections_for(user):
+    """Return the keys of the sections this user may see."""
+    return [key for key, _figures, permission in SECTIONS if user.has_perm(permission)]
+
+
+def dashboard(year, *, sections=None):
+    """Return the key figures and every figure of ``year``, in the dashboard's order.
+
+    ``sections``: the keys of the sections to compute (see ``SECTIONS``), all by default.
+    """
+    tiles, figures = [], []
+    for key, section_figures, _permission in SECTIONS:
+        if sections is None or key in sections:
+            section_tiles, section_charts = section_figures(year)
+            tiles += section_tiles
+            figures += section_charts
+    return YearFigures(year=year, key_figures=tiles, figures=figures)

@@ -1,5 +1,6 @@
 """The cluster app's models, one module per concern; every name is re-exported here."""
 
+from .personal_data import Erasure
 from .school import (
     Placement,
     PlacementQuerySet,
@@ -8,11 +9,15 @@ from .school import (
     check_internship_rules,
     school_year,
 )
+from .staff import StaffPreferences, StaffPreferencesQuerySet
 
 __all__ = [
+    "Erasure",
     "Placement",
     "PlacementQuerySet",
     "Programme",
+    "StaffPreferences",
+    "StaffPreferencesQuerySet",
     "Student",
     "check_internship_rules",
     "school_year",

@@ -1,23 +1,24 @@
-"""Personal data: what is held about a person, exported as JSON, and the anonymisation of
-former students past the retention period."""
+"""Personal data: everything held about a person, exported as JSON (GDPR right of access).
 
-from datetime import date
+A person is a student, a contact, a user (a company's representative), or an applicant
+(an application's contact), found by the record's id or by an email address. The export
+holds the record, every past version of it in the history (with who changed it and
+when), and what else names the person: placements, representations, invitations, emails
+sent, login attempts. A record deleted since is still found by its history rows.
+"""
 
-from django.conf import settings
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from members.models import Contact
+from members.models import Application, Contact, EmailLog, Invitation, Representative
 
-from ..models import Placement, Student
+from ..models import Erasure, StaffPreferences, Student
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-
 
 _HISTORY_FIELDS = {
     "history_id",
@@ -26,13 +27,17 @@ _HISTORY_FIELDS = {
     "history_user",
     "history_change_reason",
 }
+# Never exported: a password hash is no one's business, not even its owner's.
+_SECRET_FIELDS = {"password"}
+
+KINDS = ("student", "contact", "user", "application")
 
 
 def _values(instance, *, exclude=()):
     """Return the stored fields of ``instance``; a relation as its id and its name."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude or field.name in _HISTORY_FIELDS:
+        if field.name in exclude or field.name in _HISTORY_FIELDS | _SECRET_FIELDS:
             continue
         if field.is_relation:
             related_id = getattr(instance, field.attname)
@@ -50,7 +55,7 @@ def _values(instance, *, exclude=()):
     return values
 
 
-def _history(instance):
+def _rows(history: QuerySet) -> list[dict]:
     return [
         {
             "date": record.history_date,
@@ -59,125 +64,210 @@ def _history(instance):
             "change_reason": record.history_change_reason,
             "fields": _values(record),
         }
-        for record in instance.history.order_by("history_date", "history_id")
+        for record in history.order_by("history_date", "history_id")
     ]
 
 
-def personal_data_export(*, student=None, contact=None):
-    """Return everything held about one student or one contact, ready for JSON.
+def _with_history(model: type[Model], pk: int, *, exclude=()) -> dict:
+    """Return a record and its history; a deleted record by its history alone.
 
-    The record's fields, its history (every past version, with who changed it and when)
-    and, for a student, their placements with the placements' history.
+    Raise ``model.DoesNotExist`` when nothing at all is held under this id.
     """
-    if (student is None) == (contact is None):
-        raise ValueError("Give exactly one of student and contact.")
-    if student is not None:
-        placements = student.placements.select_related("company", "offer").order_by("start")
-        return {
-            "kind": "student",
-            "id": student.pk,
-            "exported_at": timezone.now(),
-            "record": _values(student),
-            "history": _history(student),
-            "placements": [
-                {
-                    "record": _values(placement, exclude={"student"}),
-                    "history": _history(placement),
-                }
-                for placement in placements
-            ],
-        }
+    record = model._default_manager.filter(pk=pk).first()
+    history = _rows(model.history.filter(id=pk))
+    if record is None and not history:
+        raise model.DoesNotExist(f"No {model._meta.model_name} {pk}, nor any history of one.")
     return {
-        "kind": "contact",
-        "id": contact.pk,
-        "exported_at": timezone.now(),
-        "record": _values(contact),
-        "history": _history(contact),
+        "id": pk,
+        "deleted": record is None,
+        "record": _values(record, exclude=exclude) if record is not None else None,
+        "history": history,
     }
 
 
-def personal_data_subject(*, student_id=None, contact_id=None):
-    """Return the student or contact with this id (DoesNotExist when there is none)."""
-    if student_id is not None:
-        return Student.objects.select_related("programme").get(pk=student_id)
-    return Contact.objects.select_related("company").get(pk=contact_id)
+def _erasures(kind: str, pk: int) -> list[dict]:
+    return [
+        {"date": erasure.erased_at, "reason": erasure.reason, "changes": erasure.changes}
+        for erasure in Erasure.objects.filter(kind=kind, object_id=pk)
+    ]
 
 
-ANONYMISED_FIRST_NAME = "Anonymised"  # stored data, not a message: the same in every language
+def emails_to(address: str) -> QuerySet:
+    """Return the logged emails sent to this address (alone or among others)."""
+    address = address.strip().lower()
+    if not address:
+        return EmailLog.objects.none()
+    candidates = EmailLog.objects.filter(to__icontains=address)
+    ids = [
+        log.pk
+        for log in candidates.only("pk", "to")
+        if address in {part.strip().lower() for part in log.to.split(",")}
+    ]
+    return EmailLog.objects.filter(pk__in=ids)
 
 
-ANONYMISED_LAST_NAME_PREFIX = "Student-"
+def _emails(address: str, **filters) -> list[dict]:
+    return [_values(log) for log in emails_to(address).filter(**filters).order_by("created_at")]
 
 
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return date(day.year - years, 2, 28)
+def student_data(pk: int) -> dict:
+    data = _with_history(Student, pk)
+    student = Student.objects.filter(pk=pk).first()
+    placements = student.placements.order_by("start") if student else []
+    data["placements"] = [
+        {
+            "record": _values(placement, exclude={"student"}),
+            "history": _rows(placement.history.all()),
+        }
+        for placement in placements
+    ]
+    return data
 
 
-def students_to_purge(*, today=None):
-    """Return the students who left or graduated more than the retention period ago."""
-    today = today or timezone.localdate()
-    cutoff = _years_before(today, settings.CITE_STUDENT_RETENTION_YEARS)
-    return Student.objects.filter(
-        status__in=[Student.Status.LEFT, Student.Status.GRADUATED],
-        status_changed_on__lt=cutoff,
-        anonymised_on__isnull=True,
-    )
+def contact_data(pk: int) -> dict:
+    return _with_history(Contact, pk)
 
 
-def students_without_status_date():
-    """Return the students who left or graduated with no date: the purge cannot age them."""
-    return Student.objects.filter(
-        status__in=[Student.Status.LEFT, Student.Status.GRADUATED],
-        status_changed_on__isnull=True,
-        anonymised_on__isnull=True,
-    )
+def user_data(pk: int) -> dict:
+    """Return what is held about a user: the account (no password), the companies they
+    represent and their history, invitations and emails to their address, their staff
+    preferences and login attempts."""
+    user = get_user_model().objects.get(pk=pk)
+    address = user.email
+    representations = Representative.history.filter(user_id=pk)
+    login = Q(username__iexact=user.get_username())
+    return {
+        "id": pk,
+        "record": {
+            **_values(user, exclude={"user_permissions"}),
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "representations": [
+            _with_history(Representative, representation_id)
+            for representation_id in sorted(set(representations.values_list("id", flat=True)))
+        ],
+        "invitations": [
+            _values(invitation)
+            for invitation in Invitation.objects.filter(email__iexact=address).order_by("pk")
+        ]
+        if address
+        else [],
+        "emails": _emails(address),
+        "staff_preferences": [
+            _with_history(StaffPreferences, preferences.pk)
+            for preferences in StaffPreferences.objects.filter(user_id=pk)
+        ],
+        "login_attempts": [
+            _values(attempt, exclude={"get_data", "post_data"})
+            for model in (AccessAttempt, AccessFailureLog, AccessLog)
+            for attempt in model.objects.filter(login).order_by("pk")
+        ],
+    }
 
 
-@transaction.atomic
-def students_purge(*, today=None):
-    """Anonymise the students past the retention period; return how many.
+def application_data(pk: int) -> dict:
+    data = _with_history(Application, pk)
+    rows = [data["record"], *(row["fields"] for row in data["history"])]
+    addresses = {row["contact_email"] for row in rows if row and row.get("contact_email")}
+    data["emails"] = [
+        email
+        for address in sorted(addresses)
+        for email in _emails(address, kind__startswith="application")
+    ]
+    return data
 
-    Names, email and consents go; the programme, cohort, status and placements stay, so
-    that the statistics do not change. The history rows, which hold the names, are
-    replaced by one row recording the anonymisation, and the admin's log stops naming
-    them. Idempotent: an anonymised student is never picked again.
+
+_DATA = {
+    "student": student_data,
+    "contact": contact_data,
+    "user": user_data,
+    "application": application_data,
+}
+
+
+def personal_data_export(*, kind: str, pk: int) -> dict:
+    """Return everything held about one person, ready for JSON.
+
+    ``kind`` is one of ``KINDS``. Raise ObjectDoesNotExist when nothing is held under
+    this id: no record, and no history of one.
     """
-    today = today or timezone.localdate()
-    ids = list(students_to_purge(today=today).select_for_update().values_list("pk", flat=True))
-    if not ids:
-        return 0
-    Student.objects.filter(pk__in=ids).update(
-        first_name=ANONYMISED_FIRST_NAME,
-        last_name=Concat(
-            Value(ANONYMISED_LAST_NAME_PREFIX), Cast("pk", CharField()), output_field=CharField()
-        ),
-        email="",
-        consent_share_with_companies=False,
-        consent_news=False,
-        anonymised_on=today,
-    )
-    Student.history.filter(id__in=ids).delete()
-    students = list(Student.objects.filter(pk__in=ids))
-    Student.history.bulk_history_create(
-        students, update=True, default_change_reason="anonymised: retention period over"
-    )
-    _rename_in_admin_log(students)
-    return len(ids)
+    return {
+        "kind": kind,
+        "exported_at": timezone.now(),
+        **_DATA[kind](pk),
+        "erasures": _erasures(kind, pk),
+    }
 
 
-def _rename_in_admin_log(students):
-    """Replace the names that the admin's log copied into its entries on these students."""
-    student_type = ContentType.objects.get_for_model(Student)
-    placement_type = ContentType.objects.get_for_model(Placement)
-    for student in students:
-        LogEntry.objects.filter(content_type=student_type, object_id=str(student.pk)).update(
-            object_repr=str(student)
+def ids_by_email(address: str) -> dict[str, list[int]]:
+    """Return the ids of every person recorded with this email address, by kind,
+    including records deleted since (found by their history)."""
+    address = address.strip()
+    if not address:
+        return {kind: [] for kind in KINDS}
+
+    def ids(model, field):
+        live = model._default_manager.filter(**{f"{field}__iexact": address})
+        past = model.history.filter(**{f"{field}__iexact": address})
+        return sorted(
+            set(live.values_list("pk", flat=True)) | set(past.values_list("id", flat=True))
         )
-    placements = Placement.objects.filter(student__in=students).select_related("student", "company")
-    for placement in placements:
-        LogEntry.objects.filter(content_type=placement_type, object_id=str(placement.pk)).update(
-            object_repr=str(placement)[:200]
-        )
+
+    users = get_user_model().objects.filter(Q(email__iexact=address) | Q(username__iexact=address))
+    return {
+        "student": ids(Student, "email"),
+        "contact": ids(Contact, "email"),
+        "user": sorted(users.values_list("pk", flat=True)),
+        "application": ids(Application, "contact_email"),
+    }
+
+
+def personal_data_by_email(*, email: str) -> dict:
+    """Return everything held about the people recorded with this email address, and
+    the invitations and emails sent to it."""
+    found = ids_by_email(email)
+    user_ids = set(found["user"])
+    return {
+        "kind": "email",
+        "email": email,
+        "exported_at": timezone.now(),
+        "people": {
+            kind: [personal_data_export(kind=kind, pk=pk) for pk in found[kind]] for kind in KINDS
+        },
+        # What the users' own exports do not already hold.
+        "invitations": [
+            _values(invitation)
+            for invitation in Invitation.objects.filter(email__iexact=email).order_by("pk")
+        ]
+        if not user_ids
+        else [],
+        "emails": _emails(email) if not user_ids else [],
+    }
+
+
+def user_label(user: AbstractBaseUser) -> str:
+    """Return how a user is named in a message: their name and address."""
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name and user.email else name or user.get_username()
+
+
+def describe_person(*, kind: str, pk: int) -> tuple[str, bool]:
+    """Return who a record names, for a person to check before erasing it: the name and
+    address (for a deleted record, the last ones its history holds), and whether the
+    record is deleted.
+
+    Raise ObjectDoesNotExist when nothing is held under this id.
+    """
+    if kind == "user":
+        return user_label(get_user_model().objects.get(pk=pk)), False
+    model = {"student": Student, "contact": Contact, "application": Application}[kind]
+    record = model._default_manager.filter(pk=pk).first()
+    deleted = record is None
+    if deleted:
+        record = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+        if record is None:
+            raise model.DoesNotExist(f"No {kind} {pk}, nor any history of one.")
+    if kind == "application":
+        name = f"{record.contact_first_name} {record.contact_last_name}"
+        return f"{name} <{record.contact_email}>, {record.trade_name or record.legal_name}", deleted
+    return f"{record.first_name} {record.last_name} <{record.email}>", deleted

@@ -214,7 +214,8 @@ CITE_PAYMENT_DAYS = env.int("CITE_PAYMENT_DAYS", default=30)  # invoice due date
 # Late-payment penalties printed on invoices, % a year: at least three times the legal
 # interest rate (Code de commerce, L. 441-10); the law's default is the ECB rate + 10 points.
 CITE_LATE_PENALTY_RATE = env.str("CITE_LATE_PENALTY_RATE", default="12.00")
-# The site's own address, for links in emails sent without a request (reminders, digests).
+# The site's own address, for links in emails sent without a request (reminders, digests);
+# production defaults to https:// and the first of DJANGO_ALLOWED_HOSTS.
 CITE_SITE_URL = env.str("CITE_SITE_URL", default="http://127.0.0.1:8000")
 CITE_RENEWAL_NOTICE_DAYS = env.int("CITE_RENEWAL_NOTICE_DAYS", default=30)  # before period end
 # Days after the due date when an overdue reminder goes out.
@@ -237,3 +238,10 @@ CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
+# Days after staff's decision before purge_applications anonymises an application: a
+# rejected one (the company and the person), an approved one (the person: the company is
+# in the register and the person a representative). Pending ones wait for a decision.
+CITE_APPLICATION_RETENTION_DAYS = env.int("CITE_APPLICATION_RETENTION_DAYS", default=365)
+CITE_APPROVED_APPLICATION_RETENTION_DAYS = env.int(
+    "CITE_APPROVED_APPLICATION_RETENTION_DAYS", default=3 * 365
+)

@@ -29,6 +29,14 @@ require(
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host for host in env.list("DJANGO_ALLOWED_HOSTS", cast=str.strip) if host]
+# Links in scheduled emails: the first allowed host over HTTPS unless said otherwise.
+_site_host = next((host.lstrip(".") for host in ALLOWED_HOSTS if host != "*"), "")
+CITE_SITE_URL = env.str("CITE_SITE_URL", default=f"https://{_site_host}" if _site_host else "")
+if not CITE_SITE_URL:
+    raise ImproperlyConfigured(
+        "Set CITE_SITE_URL (https://annuaire.example.org): the emails that scheduled jobs "
+        "send link to the site, and DJANGO_ALLOWED_HOSTS names no host to take it from."
+    )
 DATABASES = {
     "default": connections.database_config(
         env.db_url("DATABASE_URL"), conn_max_age=env.int("DJANGO_CONN_MAX_AGE", default=60)

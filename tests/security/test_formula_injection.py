@@ -270,7 +270,13 @@ def test_no_dashboard_figure_holds_a_formula(client, django_user_model):
     programme = ProgrammeFactory(title=FORMULAS[3])
     company = CompanyFactory(trade_name=FORMULAS[0])
     PlacementFactory(student=StudentFactory(programme=programme), company=company)
-    staff_client(client, django_user_model, "cluster.view_dashboard")
+    # Each section of the dashboard needs the permission of what it counts.
+    staff_client(
+        client,
+        django_user_model,
+        "cluster.view_dashboard",
+        *(permission for _key, _figures, permission in dashboard.SECTIONS),
+    )
     year = 2025  # the school year of PlacementFactory's placements
 
     every_cell = []

@@ -8,17 +8,20 @@ from django.utils.translation import gettext as _
 
 from cluster import services
 
+from ._people import PERSON_OPTIONS, add_person_arguments, chosen_person
+
 
 class Command(BaseCommand):
     help = _(
-        "Write as JSON everything held about one student or one contact (GDPR right of "
-        "access): the record's fields, its history and, for a student, their placements."
+        "Write as JSON everything held about one person (GDPR right of access): a student, "
+        "a contact, a user (a representative) or an applicant, by id, or everyone recorded "
+        "with one email address. The records' fields and their history (a deleted record "
+        "is found by its history), and what else names them: placements, representations, "
+        "invitations, emails sent, login attempts."
     )
 
     def add_arguments(self, parser):
-        person = parser.add_mutually_exclusive_group(required=True)
-        person.add_argument("--student", type=int, metavar="ID", help=_("The student's id."))
-        person.add_argument("--contact", type=int, metavar="ID", help=_("The contact's id."))
+        add_person_arguments(parser)
         parser.add_argument(
             "--output",
             type=Path,
@@ -26,28 +29,25 @@ class Command(BaseCommand):
             help=_("Write to this file instead of the standard output."),
         )
 
-    def handle(self, *args, student=None, contact=None, output=None, **options):
-        try:
-            subject = services.personal_data_subject(student_id=student, contact_id=contact)
-        except ObjectDoesNotExist as exc:
-            message = (
-                _("There is no student with id %(id)s.")
-                if student is not None
-                else _("There is no contact with id %(id)s.")
-            )
-            raise CommandError(
-                message % {"id": student if student is not None else contact}
-            ) from exc
-        if student is not None:
-            data = services.personal_data_export(student=subject)
+    def handle(self, *args, output=None, **options):
+        kind, value = chosen_person(options)
+        if kind == "email":
+            data = services.personal_data_by_email(email=value)
+            if not any(data["people"].values()) and not data["emails"] and not data["invitations"]:
+                raise CommandError(_("Nothing is held about %(email)s.") % {"email": value})
+            subject = value
         else:
-            data = services.personal_data_export(contact=subject)
+            try:
+                data = services.personal_data_export(kind=kind, pk=value)
+            except ObjectDoesNotExist as exc:
+                raise CommandError(PERSON_OPTIONS[kind]["missing"] % {"id": value}) from exc
+            subject = f"{kind} {value}"
         text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         if output is None:
             self.stdout.write(text)
             return
         output.write_text(text + "\n", encoding="utf-8")
         self.stdout.write(
-            _("Personal data of %(kind)s %(id)s written to %(file)s.")
-            % {"kind": data["kind"], "id": data["id"], "file": output}
+            _("Personal data of %(subject)s written to %(file)s.")
+            % {"subject": subject, "file": output}
         )

@@ -6,10 +6,15 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cluster', '0003_single_line_fields'),
+        ('cluster', '0006_erasures'),
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='historicalstaffpreferences',
+            name='history_change_reason',
+            field=models.TextField(null=True),
+        ),
         migrations.AlterField(
             model_name='historicalplacement',
             name='history_change_reason',
