@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Application, Contact, EmailLog, Invoice, Offer, ProfileRevision
+from members.models import (
+    Application,
+    Contact,
+    EmailLog,
+    Invoice,
+    Offer,
+    PaymentStatus,
+    ProfileRevision,
+)
 from startups.models import Lease
 
 LEASES_ENDING_DAYS = 90
@@ -51,9 +59,8 @@ class TodoItem:
 
 
 def _overdue_invoices(today):
-    # The invoice list computes the same status ("overdue": a balance, past its due date)
-    # and filters on it with ?payment_status=overdue.
-    return Invoice.objects.invoices().with_balance().filter(payment_status="overdue")
+    # The invoice list's status filter is the same method: ?payment_status=overdue.
+    return Invoice.objects.invoices().overdue()
 
 
 TODO = (
@@ -94,7 +101,7 @@ TODO = (
         _("Overdue invoices"),
         "members.view_invoice",
         "admin:members_invoice_changelist",
-        {"payment_status": "overdue"},
+        {"payment_status": PaymentStatus.OVERDUE},
         _overdue_invoices,
     ),
     TodoKind(

@@ -20,6 +20,7 @@ from ..invoice_document import euros
 from ..models import (
     Invoice,
     Payment,
+    PaymentStatus,
 )
 from ..money import money
 from ..services.renewals import renewals_due
@@ -48,6 +49,21 @@ class PaymentInline(admin.TabularInline):
         return False
 
 
+class PaymentStatusFilter(admin.SimpleListFilter):
+    """The status the list computes (``with_balance``), as ``?payment_status=overdue``."""
+
+    title = _("status")
+    parameter_name = "payment_status"
+
+    def lookups(self, request, model_admin):
+        return PaymentStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in PaymentStatus.values:
+            return queryset.filter(payment_status=self.value())
+        return queryset
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     """Invoices are issued by actions and never edited; payments are recorded here."""
@@ -62,7 +78,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "balance_display",
         "status_display",
     )
-    list_filter = ("year", "kind")
+    list_filter = ("year", "kind", PaymentStatusFilter)
     search_fields = ("number", "company__trade_name", "buyer_name")
     list_select_related = ("company",)
     inlines = [PaymentInline]
@@ -86,12 +102,7 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="payment_status")
     def status_display(self, obj):
-        return {
-            "paid": _("paid"),
-            "overdue": _("overdue"),
-            "unpaid": _("unpaid"),
-            "credit": _("credit note"),
-        }[obj.payment_status]
+        return PaymentStatus(obj.payment_status).label
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

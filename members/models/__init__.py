@@ -4,7 +4,14 @@ from .applications import Application
 from .common import MONEY, Reviewed, localized, validate_not_negative, validate_positive
 from .emails import EmailAttachment, EmailLog
 from .identity import ClusterIdentity
-from .invoices import Invoice, InvoiceLine, InvoiceQuerySet, InvoiceSequence, Payment
+from .invoices import (
+    Invoice,
+    InvoiceLine,
+    InvoiceQuerySet,
+    InvoiceSequence,
+    Payment,
+    PaymentStatus,
+)
 from .memberships import Membership, MembershipPlan, OrganisationKind
 from .offers import Offer, OfferQuerySet
 from .public import PublicDataVersion
@@ -39,6 +46,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceQuerySet",
     "InvoiceSequence",
+    "PaymentStatus",
     "LegalForm",
     "Membership",
     "MembershipPlan",

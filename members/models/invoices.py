@@ -29,9 +29,19 @@ class InvoiceSequence(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class PaymentStatus(models.TextChoices):
+    """Where an invoice stands today, as ``InvoiceQuerySet.with_balance`` computes it."""
+
+    UNPAID = "unpaid", _("unpaid")
+    OVERDUE = "overdue", _("overdue")
+    PAID = "paid", _("paid")
+    CREDIT = "credit", _("credit note")
+
+
 class InvoiceQuerySet(models.QuerySet):
     def with_balance(self) -> "InvoiceQuerySet":
-        """Annotate what was paid, what credit notes took off, the balance and a status."""
+        """Annotate what was paid, what credit notes took off, the balance and a
+        ``payment_status`` (a ``PaymentStatus``)."""
         paid = (
             Payment.objects.filter(invoice=OuterRef("pk"))
             .values("invoice")
@@ -52,12 +62,16 @@ class InvoiceQuerySet(models.QuerySet):
         ).annotate(
             balance=F("amount_incl_tax") + F("credited") - F("paid"),
             payment_status=Case(
-                When(kind=Invoice.Kind.CREDIT_NOTE, then=Value("credit")),
-                When(balance__lte=0, then=Value("paid")),
-                When(due_date__lt=today, then=Value("overdue")),
-                default=Value("unpaid"),
+                When(kind=Invoice.Kind.CREDIT_NOTE, then=Value(PaymentStatus.CREDIT)),
+                When(balance__lte=0, then=Value(PaymentStatus.PAID)),
+                When(due_date__lt=today, then=Value(PaymentStatus.OVERDUE)),
+                default=Value(PaymentStatus.UNPAID),
             ),
         )
+
+    def overdue(self) -> "InvoiceQuerySet":
+        """Invoices with a balance past their due date."""
+        return self.with_balance().filter(payment_status=PaymentStatus.OVERDUE)
 
     def invoices(self) -> "InvoiceQuerySet":
         return self.filter(kind=Invoice.Kind.INVOICE)

@@ -51,8 +51,7 @@ def yearly_summary(year: int | None = None) -> list[dict]:
     )
     overdue = dict(
         invoices.invoices()
-        .with_balance()
-        .filter(payment_status="overdue")
+        .overdue()
         .values("year")
         .annotate(total=Sum("balance"))
         .values_list("year", "total")

@@ -229,3 +229,24 @@ class TestBulkIssuing:
         second = admin_client.post(url, {**selection, "apply": "1"}, follow=True)
         assert "déjà facturées" in second.text
         assert [m.invoices.count() for m in memberships] == [1, 1]
+
+
+def test_the_invoice_list_filters_by_payment_status_and_ignores_a_bad_value(admin_client):
+    overdue = issue(CompanyFactory(), start=date(2025, 1, 1))
+    paid = issue(CompanyFactory())
+    services.payment_record(
+        invoice=paid, amount=paid.amount_incl_tax, date=date(2026, 1, 5), method="transfer"
+    )
+    url = reverse("admin:members_invoice_changelist")
+
+    listed = admin_client.get(url, {"payment_status": "overdue"})
+    every = admin_client.get(url, {"payment_status": "nonsense"})
+
+    assert listed.status_code == 200
+    assert [row.number for row in listed.context["cl"].result_list] == [overdue.number]
+    assert "?payment_status=paid" in listed.content.decode()  # offered in the sidebar
+    assert every.status_code == 200
+    assert {row.number for row in every.context["cl"].result_list} == {
+        overdue.number,
+        paid.number,
+    }
