@@ -4,10 +4,10 @@ by the admin's import and export and by ``manage.py import_companies``."""
 from .base import (
     FORMULA_TRIGGERS,
     SpreadsheetResource,
-    is_blank,
+    SpreadsheetResult,
+    SpreadsheetRowResult,
     neutralise_formula,
     restore_formula_escape,
-    row_errors,
 )
 from .register import CompanyResource, ContactResource, SectorResource, SectorsWidget
 
@@ -18,8 +18,8 @@ __all__ = [
     "SectorResource",
     "SectorsWidget",
     "SpreadsheetResource",
-    "is_blank",
+    "SpreadsheetResult",
+    "SpreadsheetRowResult",
     "neutralise_formula",
     "restore_formula_escape",
-    "row_errors",
 ]

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from ..models import Company, Contact, Sector
+from ..models.register import Country
 from ..services import company_unique_slug
+from ..spreadsheet import TextWidget, cell_text, is_blank
 from ..text import fold
-from .base import SpreadsheetResource, is_blank
+from .base import SpreadsheetResource
 
 
 class SectorsWidget(widgets.ManyToManyWidget):
@@ -18,16 +20,19 @@ class SectorsWidget(widgets.ManyToManyWidget):
 
     def __init__(self):
         super().__init__(Sector, separator=";", field="slug")
+        self.by_label = None  # read once an import, on first use
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return Sector.objects.none()
-        by_label = {}
-        for sector in Sector.objects.all():
-            for label in (sector.slug, sector.name, sector.name_en):
-                by_label.setdefault(fold(label), sector)
+        if self.by_label is None:
+            self.by_label = {}
+            for sector in Sector.objects.all():
+                for label in (sector.slug, sector.name, sector.name_en):
+                    self.by_label.setdefault(fold(label), sector)
+        by_label = self.by_label
         sectors, unknown = [], []
-        for label in (part.strip() for part in str(value).split(self.separator)):
+        for label in (part.strip() for part in cell_text(value).split(self.separator)):
             if not label:
                 continue
             sector = by_label.get(fold(label)) or by_label.get(slugify(label))
@@ -55,8 +60,11 @@ class CompanyResource(SpreadsheetResource):
     """
 
     keep_on_blank = True
+    required_columns = ("name",)
+    postcode_fields = ("postcode",)
+    phone_fields = ("phone",)
 
-    name = fields.Field(attribute="trade_name", column_name="name")
+    name = fields.Field(attribute="trade_name", column_name="name", widget=TextWidget())
     sectors = fields.Field(attribute="sectors", column_name="sectors", widget=SectorsWidget())
 
     class Meta:
@@ -92,13 +100,13 @@ class CompanyResource(SpreadsheetResource):
     def before_import(self, dataset, **kwargs):
         self._reserved_slugs = set()
         self._sirets_seen = {}  # SIRET -> the name on the row that first had it
-        missing = "name" not in (dataset.headers or [])
-        if missing:
-            raise ValidationError(_("The file has no “name” column."))
+        self.fields["sectors"].widget.by_label = None
+        super().before_import(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
         """Find the company by SIRET, or by name among the companies without one."""
-        siret = Company._meta.get_field("siret").to_python(row.get("siret") or "")
+        siret = Company._meta.get_field("siret").to_python(cell_text(row.get("siret")))
+        name = cell_text(row.get("name"))
         if siret:
             if siret in self._sirets_seen:
                 raise ValidationError(
@@ -107,11 +115,11 @@ class CompanyResource(SpreadsheetResource):
                         % {"name": self._sirets_seen[siret]}
                     }
                 )
-            self._sirets_seen[siret] = row.get("name") or siret
+            self._sirets_seen[siret] = name or siret
+        if siret:
             company = Company.objects.filter(siret=siret).first()
             if company:
                 return company
-        name = row.get("name") or ""
         if not name:
             return None
         candidates = Company.objects.filter(Q(trade_name__iexact=name) | Q(legal_name__iexact=name))
@@ -176,6 +184,8 @@ class SectorResource(SpreadsheetResource):
 
 
 class ContactResource(SpreadsheetResource):
+    phone_fields = ("phone",)
+
     company = fields.Field(
         attribute="company",
         column_name="company",
@@ -197,3 +207,7 @@ class ContactResource(SpreadsheetResource):
         export_order = fields
         clean_model_instances = True
         use_transactions = True
+
+    def country_of(self, instance):
+        company = instance.company if instance.company_id else None
+        return company.country if company else Country.FRANCE
