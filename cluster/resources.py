@@ -78,6 +78,7 @@ class StudentResource(SpreadsheetResource):
     """
 
     keep_on_blank = True
+    identity_field = "email"
 
     programme = fields.Field(
         attribute="programme", column_name="programme", widget=ProgrammeWidget()
@@ -101,7 +102,7 @@ class StudentResource(SpreadsheetResource):
         use_transactions = True
 
     def before_import(self, dataset, **kwargs):
-        self._emails_seen = {}  # email -> the student's name on the row that first had it
+        self._emails_seen = {}  # email -> (the first row that has it, the student's name)
         self.fields["programme"].widget.known = list(Programme.objects.all())
         super().before_import(dataset, **kwargs)
 
@@ -124,15 +125,17 @@ class StudentResource(SpreadsheetResource):
             return None
         key = email.casefold()
         if key in self._emails_seen:
+            first, name = self._emails_seen[key]
             raise ValidationError(
                 {
-                    "email": _("An earlier row of the file (“%(name)s”) has this email.")
-                    % {"name": self._emails_seen[key]}
+                    "email": _("Row %(row)d of the file has this email too (“%(name)s”).")
+                    % {"row": first, "name": name}
                 }
             )
         self._emails_seen[key] = (
+            self._current_row,
             " ".join(cell_text(row.get(part)) for part in ("first_name", "last_name")).strip()
-            or email
+            or email,
         )
         return Student.objects.filter(email__iexact=email).first()
 

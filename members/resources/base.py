@@ -1,6 +1,6 @@
 """The base of every spreadsheet resource: formulas neutralised on export and restored on
-import, numbers read as text, header checks, and every problem numbered as a spreadsheet
-numbers its rows (``result.problems``).
+import, numbers read as text, header checks, rows about the same object refused, and every
+problem numbered as a spreadsheet numbers its rows (``result.problems``).
 
 Files are read by ``members.spreadsheet``; here each cell becomes a value and each row an
 object.
@@ -62,6 +62,7 @@ class SpreadsheetResource(resources.ModelResource):
       restored on import; values are trimmed; numbers in text columns are read as their
       digits. With ``keep_on_blank``, an empty cell never erases a value.
     - The header must name known columns only, and ``required_columns``.
+    - Two rows of one file about the same object are refused, with both rows' numbers.
     - With the country France, ``postcode_fields`` and ``phone_fields`` get back the
       leading 0 that a spreadsheet drops from a number, or are refused.
     - ``import_data`` returns a result whose ``problems`` are numbered as in the file.
@@ -75,6 +76,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     keep_on_blank = False
     required_columns = ()
+    #: The model field that says which object a row is about, where two rows of one
+    #: file about the same object are reported.
+    identity_field = NON_FIELD_ERRORS
     postcode_fields = ()
     phone_fields = ()
 
@@ -113,6 +117,7 @@ class SpreadsheetResource(resources.ModelResource):
         )
         self._headers = list(dataset.headers or [])
         self._current_row = None
+        self._claimed = {}  # object pk -> the first row of the file about it
         problems = list(getattr(dataset, "problems", []))
         problems += self.header_problems(self._headers)
         if problems:
@@ -145,6 +150,34 @@ class SpreadsheetResource(resources.ModelResource):
         for key, value in row.items():
             value = restore_formula_escape(value)
             row[key] = value.strip() if isinstance(value, str) else value
+
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if not new:
+            self.claim(instance)
+        return instance, new
+
+    def claim(self, instance):
+        """Note that the current row is about ``instance``; refuse a second row about it."""
+        first = self._claimed.setdefault(instance.pk, self._current_row)
+        if first != self._current_row:
+            raise ValidationError(
+                {
+                    self.identity_field: _(
+                        "Row %(row)d of the file is about this %(model)s too (“%(object)s”); "
+                        "give each one row."
+                    )
+                    % {
+                        "row": first,
+                        "model": self._meta.model._meta.verbose_name,
+                        "object": instance,
+                    }
+                }
+            )
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self._claimed.setdefault(instance.pk, self._current_row)
 
     def after_import_row(self, row, row_result, **kwargs):
         super().after_import_row(row, row_result, **kwargs)

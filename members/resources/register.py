@@ -61,6 +61,7 @@ class CompanyResource(SpreadsheetResource):
 
     keep_on_blank = True
     required_columns = ("name",)
+    identity_field = "trade_name"
     postcode_fields = ("postcode",)
     phone_fields = ("phone",)
 
@@ -99,23 +100,43 @@ class CompanyResource(SpreadsheetResource):
 
     def before_import(self, dataset, **kwargs):
         self._reserved_slugs = set()
-        self._sirets_seen = {}  # SIRET -> the name on the row that first had it
+        self._sirets_seen = {}  # SIRET -> (the first row that has it, its name)
+        self._names_seen = {}  # folded name -> (the first row that has it, its SIRET)
         self.fields["sectors"].widget.by_label = None
         super().before_import(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
-        """Find the company by SIRET, or by name among the companies without one."""
+        """Find the company by SIRET, or by name among the companies without one.
+
+        A SIRET given on two rows is refused; so is a name, unless both rows have a SIRET
+        (two establishments of one company may share a name).
+        """
         siret = Company._meta.get_field("siret").to_python(cell_text(row.get("siret")))
         name = cell_text(row.get("name"))
         if siret:
             if siret in self._sirets_seen:
+                first, first_name = self._sirets_seen[siret]
                 raise ValidationError(
                     {
-                        "siret": _("An earlier row of the file (“%(name)s”) has this SIRET.")
-                        % {"name": self._sirets_seen[siret]}
+                        "siret": _("Row %(row)d of the file has this SIRET too (“%(name)s”).")
+                        % {"row": first, "name": first_name}
                     }
                 )
-            self._sirets_seen[siret] = name or siret
+            self._sirets_seen[siret] = (self._current_row, name or siret)
+        key = " ".join(name.split()).casefold()
+        if key:
+            first, first_siret = self._names_seen.setdefault(key, (self._current_row, siret))
+            if first != self._current_row and not (siret and first_siret):
+                raise ValidationError(
+                    {
+                        "trade_name": _(
+                            "Row %(row)d of the file has this name too. Give each company "
+                            "one row, or give both rows their SIRET if they are two "
+                            "establishments."
+                        )
+                        % {"row": first}
+                    }
+                )
         if siret:
             company = Company.objects.filter(siret=siret).first()
             if company:
@@ -176,6 +197,8 @@ class CompanyResource(SpreadsheetResource):
 
 
 class SectorResource(SpreadsheetResource):
+    identity_field = "slug"
+
     class Meta:
         model = Sector
         fields = ("slug", "name", "name_en")
@@ -184,6 +207,7 @@ class SectorResource(SpreadsheetResource):
 
 
 class ContactResource(SpreadsheetResource):
+    identity_field = "id"
     phone_fields = ("phone",)
 
     company = fields.Field(

@@ -24,7 +24,7 @@ from cluster.resources import StudentResource
 from members import demo as members_demo
 from members.spreadsheet import read_spreadsheet
 from tests.members.factories import CompanyFactory, OfferFactory
-from tests.members.spreadsheets import admin_confirm, admin_import, xlsx_file
+from tests.members.spreadsheets import admin_confirm, admin_import, problem_lines, xlsx_file
 
 from .factories import PlacementFactory, ProgrammeFactory, StudentFactory
 
@@ -422,7 +422,7 @@ def test_row_errors_give_the_row_the_column_and_the_message(programmes):
     assert problems[(3, "programme")].startswith("Unknown programme “Mastère Cuisine”")
     assert "Bachelor Animation 3D" in problems[(3, "programme")]
     assert problems[(3, "consent_share_with_companies")] == "“peut-être” is not yes or no (1 or 0)."
-    assert "earlier row" in problems[(4, "email")]
+    assert problems[(4, "email")] == "Row 2 of the file has this email too (“Léa Martin”)."
     assert not Student.objects.exists()
 
 
@@ -521,6 +521,25 @@ def test_student_import_reads_numbers_in_xlsx_cells(superuser_client, programmes
     hugo = Student.objects.get()
     assert (hugo.programme, hugo.cohort_year) == (motion, 2024)
     assert (hugo.consent_share_with_companies, hugo.consent_news) == (True, False)
+
+
+def test_student_import_lists_an_email_given_twice_with_both_rows(
+    superuser_client, programmes, tmp_path
+):
+    path = tmp_path / "students.csv"
+    path.write_text(
+        HEADER
+        + "Léa,Martin,lea.martin@example.org,Bachelor Animation 3D,2025,,1,0\n"
+        + "\n"
+        + "Léa,Martin,LEA.MARTIN@example.org,Bachelor Animation 3D,2025,,1,0\n"
+    )
+
+    preview = admin_import(superuser_client, "admin:cluster_student_import", path)
+
+    assert problem_lines(preview.content.decode()) == [
+        "row 4, column email: Row 2 of the file has this email too (“Léa Martin”)."
+    ]
+    assert not Student.objects.exists()
 
 
 # --- The French internship rules ---------------------------------------------------------

@@ -180,12 +180,13 @@ def test_reimport_matched_by_siret_updates_changed_values(csv_file):
     assert company.slug == "acme"
 
 
-def test_reimport_without_siret_is_matched_by_name_in_any_case(csv_file):
+@pytest.mark.parametrize("name", ["BETA LAB", "beta lab sas"], ids=["trade-name", "legal-name"])
+def test_reimport_without_siret_is_matched_by_name_in_any_case(csv_file, name):
     existing = CompanyFactory(
         trade_name="Beta Lab", legal_name="Beta Lab SAS", siret="", siren="", city="Elne"
     )
 
-    run_import(csv_file(csv_text("BETA LAB,,Thuir,,,,,,,", "beta lab sas,,,66300,,,,,,")))
+    run_import(csv_file(csv_text(f"{name},,Thuir,66300,,,,,,")))
 
     assert Company.objects.count() == 1
     existing.refresh_from_db()

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from members.models import Company, Contact
+from members.models import Company, Contact, Sector
 from members.spreadsheet import SpreadsheetError, cell_text, normalise_header, read_spreadsheet
 
-from .factories import CompanyFactory, SectorFactory
+from .factories import CompanyFactory, ContactFactory, SectorFactory
 from .spreadsheets import admin_confirm, admin_import, problem_lines, xlsx_file
 
 pytestmark = pytest.mark.django_db
@@ -263,6 +263,68 @@ def test_an_xlsx_given_as_csv_is_refused_with_the_format_to_choose(import_file, 
     assert outcome.refused == "This file is an Excel workbook, not CSV text: import it as XLSX."
 
 
+# --- Duplicates ------------------------------------------------------------------------
+
+
+def test_a_name_given_on_two_rows_is_refused_with_both_row_numbers(import_file):
+    outcome = import_file(FIXTURES / "register-duplicate-names.csv")
+
+    assert outcome.problems == [
+        "row 4, column name: Row 2 of the file has this name too. Give each company one "
+        "row, or give both rows their SIRET if they are two establishments."
+    ]
+    assert not Company.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [(f"Acme,{ACME_SIRET}", "Acme,"), ("Acme,", f"Acme,{ACME_SIRET}")],
+    ids=["siret-then-none", "none-then-siret"],
+)
+def test_a_name_given_on_two_rows_is_refused_unless_both_have_a_siret(import_file, tmp_path, rows):
+    path = tmp_path / "register.csv"
+    path.write_text("name,siret\n" + "\n".join(rows) + "\n")
+
+    outcome = import_file(path)
+
+    assert [line.split(":")[0] for line in outcome.problems] == ["row 3, column name"]
+    assert not Company.objects.exists()
+
+
+def test_two_establishments_with_one_name_and_two_sirets_are_both_imported(import_file, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_text(f"name,siret\nAcme,{ACME_SIRET}\nAcme,{BETA_SIRET}\n")
+
+    assert import_file(path).imported
+
+    assert Company.objects.filter(trade_name="Acme").count() == 2
+
+
+def test_a_siret_given_on_two_rows_is_refused_with_both_row_numbers(import_file, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_text(f"name,siret\nAcme,{ACME_SIRET}\nBeta,\nGamma,{ACME_SIRET}\n")
+
+    outcome = import_file(path)
+
+    assert outcome.problems == [
+        "row 4, column siret: Row 2 of the file has this SIRET too (“Acme”)."
+    ]
+
+
+def test_two_names_of_one_registered_company_on_two_rows_are_refused(import_file, tmp_path):
+    CompanyFactory(trade_name="Beta Lab", legal_name="Beta Lab SAS", siret="", siren="")
+    path = tmp_path / "register.csv"
+    path.write_text("name,city\nBeta Lab,Thuir\nBeta Lab SAS,Elne\n")
+
+    outcome = import_file(path)
+
+    assert outcome.problems == [
+        "row 3, column name: Row 2 of the file is about this company too (“Beta Lab”); give "
+        "each one row."
+    ]
+    assert Company.objects.get().city != "Thuir"
+
+
 # --- Numbering ---------------------------------------------------------------------------
 
 
@@ -340,6 +402,34 @@ def test_the_admin_preview_of_many_rows_runs_a_bounded_number_of_queries(
 
 
 # --- The same kinds in the other imports of the register --------------------------------
+
+
+def test_a_sector_slug_given_on_two_rows_is_refused(staff_client, tmp_path):
+    path = tmp_path / "sectors.csv"
+    path.write_text("slug;name\njeu-video;Jeu vidéo\ne-sante;E-santé\njeu-video;Jeux\n")
+
+    preview = admin_import(staff_client, "admin:members_sector_import", path)
+
+    assert problem_lines(preview.content.decode()) == [
+        "row 4, column slug: Row 2 of the file is about this sector too (“Jeu vidéo”); give "
+        "each one row."
+    ]
+    assert not Sector.objects.exists()
+
+
+def test_a_contact_given_on_two_rows_is_refused(staff_client, tmp_path):
+    contact = ContactFactory(first_name="Marie")
+    path = tmp_path / "contacts.csv"
+    path.write_text(f"id,first_name\n{contact.pk},Maria\n{contact.pk},Mary\n")
+
+    preview = admin_import(staff_client, "admin:members_contact_import", path)
+
+    assert problem_lines(preview.content.decode()) == [
+        "row 3, column id: Row 2 of the file is about this contact too "
+        f"(“Maria {contact.last_name}”); give each one row."
+    ]
+    contact.refresh_from_db()
+    assert contact.first_name == "Marie"
 
 
 def test_a_contact_phone_read_as_a_number_gets_its_zero_back(staff_client, tmp_path):
