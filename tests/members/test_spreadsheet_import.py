@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from members.models import Company, Contact, Sector
 from members.spreadsheet import SpreadsheetError, cell_text, normalise_header, read_spreadsheet
@@ -346,6 +347,23 @@ def test_the_admin_and_the_command_number_the_same_bad_rows_alike(staff_client, 
             "typing error.",
         ]
     )
+
+
+def test_the_problems_are_told_in_french_the_same_way_by_both(staff_client):
+    path = FIXTURES / "register-duplicate-names.csv"
+    staff_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    message = (
+        "La ligne 2 du fichier a aussi ce nom. Donnez une seule ligne à chaque entreprise, ou "
+        "le SIRET sur les deux lignes s’il s’agit de deux établissements."
+    )
+
+    with translation.override("fr"):
+        through_command = ThroughCommand()(path)
+    page = admin_import(staff_client, "admin:members_company_import", path).content.decode()
+
+    assert through_command.problems == [f"ligne 4, colonne name : {message}"]
+    assert "Le fichier ne peut pas être importé : 1 problème." in page
+    assert re.search(rf"<td>4</td>\s*<td>name</td>\s*<td>ACME studio</td>\s*<td>{message}", page)
 
 
 def test_the_admin_lists_problems_above_the_file_with_the_cell_values(staff_client, tmp_path):
