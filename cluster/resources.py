@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from members.resources import SpreadsheetResource, is_blank
+from members.resources import SpreadsheetResource
+from members.spreadsheet import Problem, cell_text, is_blank
 
 from . import services
 from .models import Programme, Student
@@ -33,7 +34,7 @@ class ProgrammeWidget(widgets.ForeignKeyWidget):
             return None
         if self.known is None:
             self.known = list(Programme.objects.all())
-        text = str(value).strip()
+        text = cell_text(value).strip()
         for programme in self.known:
             if programme.title.casefold() == text.casefold() or str(programme.pk) == text:
                 return programme
@@ -60,7 +61,7 @@ class YesNoWidget(widgets.BooleanWidget):
             return None
         if isinstance(value, bool):
             return value
-        text = str(value).strip().casefold()
+        text = cell_text(value).strip().casefold()
         if text in self.TRUE_TEXTS:
             return True
         if text in self.FALSE_TEXTS:
@@ -77,6 +78,7 @@ class StudentResource(SpreadsheetResource):
     """
 
     keep_on_blank = True
+    identity_field = "email"
 
     programme = fields.Field(
         attribute="programme", column_name="programme", widget=ProgrammeWidget()
@@ -100,30 +102,40 @@ class StudentResource(SpreadsheetResource):
         use_transactions = True
 
     def before_import(self, dataset, **kwargs):
-        self._emails_seen = {}  # email -> the file's row that first had it
+        self._emails_seen = {}  # email -> (the first row that has it, the student's name)
         self.fields["programme"].widget.known = list(Programme.objects.all())
-        headers = set(dataset.headers or [])
-        if "email" not in headers and not {"first_name", "last_name"} <= headers:
-            raise ValueError(
-                _("The file needs an “email” column, or “first_name” and “last_name”.")
+        super().before_import(dataset, **kwargs)
+
+    def header_problems(self, headers):
+        problems = super().header_problems(headers)
+        if "email" not in headers and not {"first_name", "last_name"} <= set(headers):
+            problems.append(
+                Problem(
+                    1,
+                    None,
+                    _("The file needs an “email” column, or “first_name” and “last_name”."),
+                )
             )
+        return problems
 
     def get_instance(self, instance_loader, row):
         """Find the student by email; refuse an email that an earlier row already had."""
-        email = (row.get("email") or "").strip()
+        email = cell_text(row.get("email")).strip()
         if not email:
             return None
         key = email.casefold()
         if key in self._emails_seen:
+            first, name = self._emails_seen[key]
             raise ValidationError(
                 {
-                    "email": _("An earlier row of the file (“%(name)s”) has this email.")
-                    % {"name": self._emails_seen[key]}
+                    "email": _("Row %(row)d of the file has this email too (“%(name)s”).")
+                    % {"row": first, "name": name}
                 }
             )
         self._emails_seen[key] = (
-            " ".join(part for part in (row.get("first_name"), row.get("last_name")) if part)
-            or email
+            self._current_row,
+            " ".join(cell_text(row.get(part)) for part in ("first_name", "last_name")).strip()
+            or email,
         )
         return Student.objects.filter(email__iexact=email).first()
 

@@ -21,7 +21,8 @@ from ..models import (
     Representative,
     Sector,
 )
-from ..resources import CompanyResource, ContactResource, SectorResource, row_errors
+from ..resources import CompanyResource, ContactResource, SectorResource
+from ..spreadsheet import IMPORT_FORMATS, SpreadsheetError
 from .confirm import Preview, confirmed_action, done
 
 
@@ -111,26 +112,31 @@ unpublish = _publication_action(
 class AllOrNothingImportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     """Import and export in the admin, where a file with any bad row imports nothing.
 
-    The preview is a dry run; the confirm step imports again in one transaction and rolls
-    everything back if a row became invalid since the preview.
+    Files are read by ``members.spreadsheet``, as ``manage.py import_companies`` reads
+    them: CSV (UTF-8, ``,`` or ``;``), XLSX or TSV. The preview is a dry run that lists
+    every problem by row and column; the confirm step imports again in one transaction
+    and rolls everything back if a row became invalid since the preview.
     """
+
+    import_formats = IMPORT_FORMATS
+    import_template_name = "admin/members/import.html"
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """Say what is wrong with a file that cannot be read, rather than name an exception."""
+        if isinstance(e, SpreadsheetError):
+            form.add_error("import_file", [str(problem) for problem in e.problems])
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            problems = row_errors(self.resource_classes[0](), result)
             self.message_user(
                 request,
                 _("Nothing was imported. %(problems)s")
-                % {
-                    "problems": "; ".join(
-                        _("row %(row)s, column %(column)s: %(message)s")
-                        % {"row": row, "column": column, "message": message}
-                        for row, column, message in problems
-                    )
-                },
+                % {"problems": "; ".join(str(problem) for problem in result.problems)},
                 level=messages.ERROR,
             )
             app_label, model_name = self.get_model_info()

@@ -22,8 +22,9 @@ from cluster import services
 from cluster.models import Placement, Programme, Student
 from cluster.resources import StudentResource
 from members import demo as members_demo
-from members.resources import row_errors
+from members.spreadsheet import read_spreadsheet
 from tests.members.factories import CompanyFactory, OfferFactory
+from tests.members.spreadsheets import admin_confirm, admin_import, problem_lines, xlsx_file
 
 from .factories import PlacementFactory, ProgrammeFactory, StudentFactory
 
@@ -311,7 +312,7 @@ def confirm_import(client, content):
 
 def dry_run(content):
     resource = StudentResource()
-    dataset = CSV().create_dataset(content)
+    dataset = read_spreadsheet(content.encode("utf-8"))
     return resource, resource.import_data(dataset, dry_run=True, rollback_on_validation_errors=True)
 
 
@@ -415,13 +416,13 @@ def test_row_errors_give_the_row_the_column_and_the_message(programmes):
         + ",Blanc,lea.martin@example.org,Bachelor Animation 3D,2025,expelled,1,0\n"
     )
 
-    resource, result = dry_run(content)
+    _resource, result = dry_run(content)
 
-    problems = {(row, column): message for row, column, message in row_errors(resource, result)}
+    problems = {(row, column): message for row, column, message, _value in result.problems}
     assert problems[(3, "programme")].startswith("Unknown programme “Mastère Cuisine”")
     assert "Bachelor Animation 3D" in problems[(3, "programme")]
     assert problems[(3, "consent_share_with_companies")] == "“peut-être” is not yes or no (1 or 0)."
-    assert "earlier row" in problems[(4, "email")]
+    assert problems[(4, "email")] == "Row 2 of the file has this email too (“Léa Martin”)."
     assert not Student.objects.exists()
 
 
@@ -440,14 +441,11 @@ def test_a_file_of_emails_and_statuses_updates_only_the_status(programmes):
 
 
 def test_a_file_without_email_or_names_is_refused_as_a_whole(programmes):
-    resource, result = dry_run("programme,cohort_year\nBachelor Animation 3D,2025\n")
+    _resource, result = dry_run("programme,cohort_year\nBachelor Animation 3D,2025\n")
 
-    problems = row_errors(resource, result)
-    assert problems[0] == (
-        None,
-        "-",
-        "The file needs an “email” column, or “first_name” and “last_name”.",
-    )
+    assert [str(problem) for problem in result.problems] == [
+        "row 1: The file needs an “email” column, or “first_name” and “last_name”."
+    ]
     assert not Student.objects.exists()
 
 
@@ -477,6 +475,71 @@ def test_student_export_neutralises_formulas_and_imports_back_unchanged(
     writer.writerows(rows)
     confirm_import(superuser_client, buffer.getvalue())
     assert Student.objects.get().first_name == "=HYPERLINK(1)"
+
+
+def test_student_import_reads_a_semicolon_separated_csv_from_excel(
+    superuser_client, programmes, tmp_path
+):
+    path = tmp_path / "students.csv"
+    path.write_bytes(
+        "\ufeffFirst name;Last name;Email;Programme;Cohort year\r\n"
+        "Léa;Martin;lea.martin@example.org;Bachelor Animation 3D;2025\r\n".encode()
+    )
+
+    preview = admin_import(superuser_client, "admin:cluster_student_import", path)
+    admin_confirm(superuser_client, "admin:cluster_student_process_import", preview)
+
+    student = Student.objects.get()
+    assert (student.first_name, student.programme) == ("Léa", programmes["animation"])
+
+
+def test_student_import_refuses_a_windows_1252_csv_with_how_to_save_it(
+    superuser_client, programmes, tmp_path
+):
+    path = tmp_path / "students.csv"
+    path.write_bytes((HEADER + "Léa,Martin,,Bachelor Animation 3D,2025,,1,0\n").encode("cp1252"))
+
+    preview = admin_import(superuser_client, "admin:cluster_student_import", path)
+
+    (error,) = preview.context["form"].errors["import_file"]
+    assert error.startswith("The file is not UTF-8 text: its first character in another")
+    assert "Save it as CSV UTF-8" in error
+    assert "UnicodeDecodeError" not in preview.content.decode()
+
+
+def test_student_import_reads_numbers_in_xlsx_cells(superuser_client, programmes, tmp_path):
+    motion = programmes["motion"]
+    path = xlsx_file(
+        tmp_path / "students.xlsx",
+        HEADER.strip().split(","),
+        ("Hugo", "Roux", "hugo.roux@example.org", float(motion.pk), 2024.0, None, 1.0, 0),
+    )
+
+    preview = admin_import(superuser_client, "admin:cluster_student_import", path)
+    admin_confirm(superuser_client, "admin:cluster_student_process_import", preview)
+
+    hugo = Student.objects.get()
+    assert (hugo.programme, hugo.cohort_year) == (motion, 2024)
+    assert (hugo.consent_share_with_companies, hugo.consent_news) == (True, False)
+
+
+def test_student_import_lists_an_email_given_twice_with_both_rows(
+    superuser_client, programmes, tmp_path
+):
+    path = tmp_path / "students.csv"
+    path.write_text(
+        HEADER
+        + "Léa,Martin,lea.martin@example.org,Bachelor Animation 3D,2025,,1,0\n"
+        + "\n"
+        + "Léa,Martin,LEA.MARTIN@example.org,Bachelor Animation 3D,2025,,1,0\n"
+    )
+
+    preview = admin_import(superuser_client, "admin:cluster_student_import", path)
+
+    assert problem_lines(preview.content.decode()) == [
+        "row 4, column email: Row 2 of the file has this email too (“Léa Martin”)."
+    ]
+    assert not Student.objects.exists()
 
 
 # --- The French internship rules ---------------------------------------------------------

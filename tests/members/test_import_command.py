@@ -180,12 +180,13 @@ def test_reimport_matched_by_siret_updates_changed_values(csv_file):
     assert company.slug == "acme"
 
 
-def test_reimport_without_siret_is_matched_by_name_in_any_case(csv_file):
+@pytest.mark.parametrize("name", ["BETA LAB", "beta lab sas"], ids=["trade-name", "legal-name"])
+def test_reimport_without_siret_is_matched_by_name_in_any_case(csv_file, name):
     existing = CompanyFactory(
         trade_name="Beta Lab", legal_name="Beta Lab SAS", siret="", siren="", city="Elne"
     )
 
-    run_import(csv_file(csv_text("BETA LAB,,Thuir,,,,,,,", "beta lab sas,,,66300,,,,,,")))
+    run_import(csv_file(csv_text(f"{name},,Thuir,66300,,,,,,")))
 
     assert Company.objects.count() == 1
     existing.refresh_from_db()
@@ -383,13 +384,13 @@ def test_dry_run_with_errors_still_lists_them(csv_file):
 # --- Problems with the file itself ---
 
 
-def test_file_that_is_not_utf8_is_refused_with_the_line_of_the_first_bad_byte(csv_file):
+def test_file_that_is_not_utf8_is_refused_with_the_row_of_the_first_bad_byte(csv_file):
     path = csv_file("name,city\nAcme,Perpignan\nCafé,Céret\n".encode("latin-1"))
 
     message, _errors = failed_import(path)
 
     assert "is not UTF-8 text" in message
-    assert "line 3" in message
+    assert "row 3" in message
     assert "CSV UTF-8" in message
     assert Company.objects.count() == 0
 
@@ -400,15 +401,16 @@ def test_empty_file_is_refused(csv_file, content):
 
     message, _errors = failed_import(path)
 
-    assert message == f"{path} is empty."
+    assert message == f"{path}: The file is empty."
 
 
 def test_unknown_column_is_refused_and_the_known_columns_are_listed(csv_file):
     message, errors = failed_import(csv_file("name,city,turnover\nAcme,Perpignan,12\n"))
 
     assert errors == [
-        "row 1: unknown column(s) turnover; the columns are name,siret,city,postcode,website,"
-        "email,phone,sectors,description_fr,description_en."
+        "row 1: unknown column(s) turnover; the columns are name,legal_name,siren,siret,"
+        "vat_number,naf_code,legal_form,street,postcode,city,country,website,email,phone,"
+        "headcount_band,year_founded,sectors,description_fr,description_en,published."
     ]
     assert message.startswith("Nothing was imported: 1 error(s)")
     assert Company.objects.count() == 0
@@ -434,8 +436,8 @@ def test_row_with_the_wrong_number_of_cells_is_refused_with_its_row_number(csv_f
     message, errors = failed_import(path)
 
     assert errors == [
+        "row 1, column C: This column has values (the first on row 4) but no name in row 1.",
         "row 3: 1 cells where the header has 2.",
-        "row 4: 3 cells where the header has 2.",
     ]
     assert message.startswith("Nothing was imported: 2 error(s)")
     assert Company.objects.count() == 0

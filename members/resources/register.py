@@ -1,37 +1,18 @@
-"""django-import-export resources: one description of the register's spreadsheet columns,
-shared by the admin's import/export and by ``manage.py import_companies``.
-"""
+"""The register's spreadsheets: companies (shared by the admin's import and export and by
+``manage.py import_companies``), sectors and contacts."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
-from .models import Company, Contact, Sector
-from .services import company_unique_slug
-from .text import fold
-
-# A cell beginning with one of these is run as a formula by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """Prefix a quote to a text cell that a spreadsheet would run as a formula (OWASP)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def restore_formula_escape(value):
-    """Undo ``neutralise_formula`` so that an exported file imports back unchanged."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
-
-
-def is_blank(value):
-    return value is None or (isinstance(value, str) and value.strip() == "")
+from ..models import Company, Contact, Sector
+from ..models.register import Country
+from ..services import company_unique_slug
+from ..spreadsheet import TextWidget, cell_text, is_blank
+from ..text import fold
+from .base import SpreadsheetResource
 
 
 class SectorsWidget(widgets.ManyToManyWidget):
@@ -39,16 +20,19 @@ class SectorsWidget(widgets.ManyToManyWidget):
 
     def __init__(self):
         super().__init__(Sector, separator=";", field="slug")
+        self.by_label = None  # read once an import, on first use
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return Sector.objects.none()
-        by_label = {}
-        for sector in Sector.objects.all():
-            for label in (sector.slug, sector.name, sector.name_en):
-                by_label.setdefault(fold(label), sector)
+        if self.by_label is None:
+            self.by_label = {}
+            for sector in Sector.objects.all():
+                for label in (sector.slug, sector.name, sector.name_en):
+                    self.by_label.setdefault(fold(label), sector)
+        by_label = self.by_label
         sectors, unknown = [], []
-        for label in (part.strip() for part in str(value).split(self.separator)):
+        for label in (part.strip() for part in cell_text(value).split(self.separator)):
             if not label:
                 continue
             sector = by_label.get(fold(label)) or by_label.get(slugify(label))
@@ -67,36 +51,6 @@ class SectorsWidget(widgets.ManyToManyWidget):
         return self.separator.join(sector.slug for sector in value.all())
 
 
-class SpreadsheetResource(resources.ModelResource):
-    """A resource whose files go through spreadsheets: cells that a spreadsheet would run
-    as formulas are neutralised on export and restored on import, values are trimmed, and
-    errors name the column. With ``keep_on_blank``, an empty cell never erases a value."""
-
-    keep_on_blank = False
-
-    def column_for(self, key):
-        """Return the column that a model's error key (a field name) is about."""
-        if key == NON_FIELD_ERRORS:
-            return "-"
-        for field in self.get_import_fields():
-            if field.attribute == key:
-                return field.column_name
-        return key
-
-    def before_import_row(self, row, **kwargs):
-        for key, value in row.items():
-            value = restore_formula_escape(value)
-            row[key] = value.strip() if isinstance(value, str) else value
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if self.keep_on_blank and is_blank(row.get(field.column_name)):
-            return  # An empty cell never erases a value: the default or the register's.
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise_formula(super().export_field(field, instance, **kwargs))
-
-
 class CompanyResource(SpreadsheetResource):
     """The register as a spreadsheet: one row a company.
 
@@ -106,8 +60,12 @@ class CompanyResource(SpreadsheetResource):
     """
 
     keep_on_blank = True
+    required_columns = ("name",)
+    identity_field = "trade_name"
+    postcode_fields = ("postcode",)
+    phone_fields = ("phone",)
 
-    name = fields.Field(attribute="trade_name", column_name="name")
+    name = fields.Field(attribute="trade_name", column_name="name", widget=TextWidget())
     sectors = fields.Field(attribute="sectors", column_name="sectors", widget=SectorsWidget())
 
     class Meta:
@@ -142,27 +100,47 @@ class CompanyResource(SpreadsheetResource):
 
     def before_import(self, dataset, **kwargs):
         self._reserved_slugs = set()
-        self._sirets_seen = {}  # SIRET -> the name on the row that first had it
-        missing = "name" not in (dataset.headers or [])
-        if missing:
-            raise ValidationError(_("The file has no “name” column."))
+        self._sirets_seen = {}  # SIRET -> (the first row that has it, its name)
+        self._names_seen = {}  # folded name -> (the first row that has it, its SIRET)
+        self.fields["sectors"].widget.by_label = None
+        super().before_import(dataset, **kwargs)
 
     def get_instance(self, instance_loader, row):
-        """Find the company by SIRET, or by name among the companies without one."""
-        siret = Company._meta.get_field("siret").to_python(row.get("siret") or "")
+        """Find the company by SIRET, or by name among the companies without one.
+
+        A SIRET given on two rows is refused; so is a name, unless both rows have a SIRET
+        (two establishments of one company may share a name).
+        """
+        siret = Company._meta.get_field("siret").to_python(cell_text(row.get("siret")))
+        name = cell_text(row.get("name"))
         if siret:
             if siret in self._sirets_seen:
+                first, first_name = self._sirets_seen[siret]
                 raise ValidationError(
                     {
-                        "siret": _("An earlier row of the file (“%(name)s”) has this SIRET.")
-                        % {"name": self._sirets_seen[siret]}
+                        "siret": _("Row %(row)d of the file has this SIRET too (“%(name)s”).")
+                        % {"row": first, "name": first_name}
                     }
                 )
-            self._sirets_seen[siret] = row.get("name") or siret
+            self._sirets_seen[siret] = (self._current_row, name or siret)
+        key = " ".join(name.split()).casefold()
+        if key:
+            first, first_siret = self._names_seen.setdefault(key, (self._current_row, siret))
+            if first != self._current_row and not (siret and first_siret):
+                raise ValidationError(
+                    {
+                        "trade_name": _(
+                            "Row %(row)d of the file has this name too. Give each company "
+                            "one row, or give both rows their SIRET if they are two "
+                            "establishments."
+                        )
+                        % {"row": first}
+                    }
+                )
+        if siret:
             company = Company.objects.filter(siret=siret).first()
             if company:
                 return company
-        name = row.get("name") or ""
         if not name:
             return None
         candidates = Company.objects.filter(Q(trade_name__iexact=name) | Q(legal_name__iexact=name))
@@ -219,6 +197,8 @@ class CompanyResource(SpreadsheetResource):
 
 
 class SectorResource(SpreadsheetResource):
+    identity_field = "slug"
+
     class Meta:
         model = Sector
         fields = ("slug", "name", "name_en")
@@ -227,6 +207,9 @@ class SectorResource(SpreadsheetResource):
 
 
 class ContactResource(SpreadsheetResource):
+    identity_field = "id"
+    phone_fields = ("phone",)
+
     company = fields.Field(
         attribute="company",
         column_name="company",
@@ -249,28 +232,6 @@ class ContactResource(SpreadsheetResource):
         clean_model_instances = True
         use_transactions = True
 
-
-def row_errors(resource, result, row_numbers=None):
-    """Return ``(row, column, message)`` for every problem in an import result.
-
-    Rows are numbered as a spreadsheet shows them: the header is row 1, so the first
-    company is row 2. ``row_numbers`` gives each dataset row's number in the file when
-    the caller left some lines out.
-    """
-
-    def file_row(number):
-        return row_numbers[number - 1] if row_numbers else number + 1
-
-    problems = []
-    for error in result.base_errors:
-        problems.append((None, "-", str(error.error)))
-    for line_number, errors in result.row_errors():
-        for error in errors:
-            problems.append((file_row(line_number), "-", str(error.error)))
-    for invalid in result.invalid_rows:
-        for key, messages in invalid.error_dict.items():
-            for message in messages:
-                text = message.messages[0] if isinstance(message, ValidationError) else message
-                problems.append((file_row(invalid.number), resource.column_for(key), str(text)))
-    problems.sort(key=lambda item: (item[0] or 0, item[1]))
-    return problems
+    def country_of(self, instance):
+        company = instance.company if instance.company_id else None
+        return company.country if company else Country.FRANCE
