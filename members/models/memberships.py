@@ -97,6 +97,8 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["company", "start"], name="members_membership_latest"),
             models.Index(fields=["start", "status"], name="members_membership_year"),
+            # "Was a member before": an index-only probe per company for the dashboard.
+            models.Index(fields=["company", "status", "start"], name="members_membership_standing"),
         ]
         constraints = [
             models.CheckConstraint(
