@@ -58,14 +58,22 @@ def test_an_office_is_let_at_its_list_rent_by_default(office):
 )
 def test_an_overlapping_lease_is_refused_with_a_clear_message(office, start, end):
     first = let(office, date(2026, 1, 1), date(2026, 7, 1))
-    with pytest.raises(ValidationError) as error, translation.override("en"):
-        let(office, start, end)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            let(office, start, end)
         # The clash, with its last day included (the lease ends before 1 July).
         assert error.value.messages == [
             f"This office is already let during part of this period: {first}, "
             f"from {date_format(date(2026, 1, 1))} to {date_format(date(2026, 6, 30))}."
         ]
     assert Lease.objects.count() == 1
+
+
+def test_a_lease_may_start_on_the_day_the_previous_one_ends(office):
+    """Periods are [start, end): a lease "to 30 June" ends on 1 July, free from that day."""
+    let(office, date(2026, 1, 1), date(2026, 7, 1))
+    let(office, date(2026, 7, 1), None)
+    assert Lease.objects.count() == 2
 
 
 def test_a_model_form_shows_the_overlap_constraint_as_a_form_error(office):
