@@ -22,9 +22,9 @@ from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office,
 
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "stage")
+    list_display = ("name", "name_en", "stage")
     list_filter = ("stage",)
-    search_fields = ("name",)
+    search_fields = ("name", "name_en")
 
 
 class KpiInline(admin.TabularInline):
@@ -169,8 +169,8 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(Building)
 class BuildingAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "street", "postcode", "city")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "street", "postcode", "city")
+    search_fields = ("name", "name_en")
     inlines = [OfficeInline]
 
 
