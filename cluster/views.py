@@ -34,6 +34,29 @@ def home(request):
     return render(request, "cluster/home.html", {"figures": figures})
 
 
+def legal_notice(request):
+    """The legal notice (mentions légales): who publishes the site and who hosts it."""
+    return render(request, "cluster/legal_notice.html")
+
+
+def privacy(request):
+    """The privacy policy: what is kept, for how long, and how to see or erase it."""
+    retention = {
+        "application_days": settings.CITE_APPLICATION_RETENTION_DAYS,
+        "approved_application_days": settings.CITE_APPROVED_APPLICATION_RETENTION_DAYS,
+        "student_years": settings.CITE_STUDENT_RETENTION_YEARS,
+        "lockout_hours": settings.AXES_COOLOFF_TIME,
+        "language_cookie_days": settings.LANGUAGE_COOKIE_AGE // (24 * 3600),
+        "session_days": settings.SESSION_COOKIE_AGE // (24 * 3600),
+    }
+    return render(request, "cluster/privacy.html", {"retention": retention})
+
+
+def contact(request):
+    """How to reach the cluster: address, email and phone from its identity."""
+    return render(request, "cluster/contact.html")
+
+
 @never_cache
 def healthz(request):
     """Answer 200 "ok" after a database round trip, 503 when the database is unreachable."""

@@ -132,3 +132,4 @@ def test_admin_forms_ask_for_both_names(admin_client, url_name, model):
     french, english = ("title", "title_en") if model is SchoolProgramme else ("name", "name_en")
     assert f'name="{french}"' in page
     assert f'name="{english}"' in page
+    assert "(anglais)" in page and "(français)" in page
