@@ -1,4 +1,3 @@
-import csv
 import sys
 
 from django.conf import settings
@@ -15,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from members.csv_export import csv_response, variant_of
 from members.models import Company, Sector
-from members.resources import neutralise_formula
 from startups.models import Incubation
 
 from . import dashboard
@@ -162,12 +161,7 @@ def staff_dashboard_csv(request):
     figure = next((f for f in figures if f.key == wanted), None)
     if figure is None:
         raise Http404("Unknown figure")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{figure.key}-{year}.csv"'
-    writer = csv.writer(response)
-    for row in figure.as_csv_rows():
-        writer.writerow(neutralise_formula(cell) for cell in row)
-    return response
+    return csv_response(f"{figure.key}-{year}.csv", figure.as_csv_rows(), variant_of(request))
 
 
 @staff_member_required
