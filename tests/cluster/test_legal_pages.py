@@ -86,3 +86,6 @@ def test_pages_of_a_cluster_that_has_not_filled_in_its_identity_still_answer(cli
     for name in PAGES:
         assert client.get(reverse(name)).status_code == 200
     assert "Non renseigné" in client.get("/legal/").text
+    contact = client.get("/contact/").text
+    assert "pas encore renseigné ses coordonnées" in contact
+    assert "<dl" not in contact
