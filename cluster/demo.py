@@ -44,6 +44,20 @@ PROGRAMMES = [
     ),
 ]
 
+TITLES_EN = {
+    "Bachelor Animation 3D": "Bachelor in 3D animation",
+    "Bachelor Game Design": "Bachelor in game design",
+    "Bachelor Design graphique": "Bachelor in graphic design",
+    "Mastère Effets visuels": "Master in visual effects",
+    "Mastère Direction artistique jeu vidéo": "Master in video game art direction",
+    "Prépa Arts appliqués": "Applied arts foundation year",
+    "Titre Infographiste": "Computer graphics designer certificate",
+    "Formation continue Motion design": "Motion design (continuing education)",
+    "Formation continue Modélisation 3D": "3D modelling (continuing education)",
+    "Alternance Développeur web": "Web developer (work-study)",
+    "Alternance Chargé de communication digitale": "Digital communication officer (work-study)",
+}
+
 # fmt: off
 FIRST_NAMES = [
     "Léa", "Emma", "Chloé", "Manon", "Camille", "Inès", "Jade", "Louise", "Zoé", "Lina",
@@ -82,7 +96,13 @@ def seed_school():
     existing = set(Programme.objects.values_list("title", flat=True))
     bulk_create_with_history(
         [
-            Programme(title=title, level=level, training_type=kind, duration_months=months)
+            Programme(
+                title=title,
+                title_en=TITLES_EN[title],
+                level=level,
+                training_type=kind,
+                duration_months=months,
+            )
             for title, level, kind, months, _count in PROGRAMMES
             if title not in existing
         ],

@@ -14,6 +14,9 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("legal/", views.legal_notice, name="legal-notice"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("contact/", views.contact, name="contact"),
     # Browsers and crawlers ask for /favicon.ico whatever the page links; send them to the
     # SVG icon (its static URL, hashed in production, is looked up at request time).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),

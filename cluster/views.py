@@ -1,4 +1,3 @@
-import csv
 import sys
 
 from django.conf import settings
@@ -15,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from members.csv_export import csv_response, variant_of
 from members.models import Company, Sector
-from members.resources import neutralise_formula
 from startups.models import Incubation
 
 from . import dashboard
@@ -32,6 +31,29 @@ def home(request):
         "sectors": Sector.objects.filter(companies__in=public).distinct().count(),
     }
     return render(request, "cluster/home.html", {"figures": figures})
+
+
+def legal_notice(request):
+    """The legal notice (mentions légales): who publishes the site and who hosts it."""
+    return render(request, "cluster/legal_notice.html")
+
+
+def privacy(request):
+    """The privacy policy: what is kept, for how long, and how to see or erase it."""
+    retention = {
+        "application_days": settings.CITE_APPLICATION_RETENTION_DAYS,
+        "approved_application_days": settings.CITE_APPROVED_APPLICATION_RETENTION_DAYS,
+        "student_years": settings.CITE_STUDENT_RETENTION_YEARS,
+        "lockout_hours": settings.AXES_COOLOFF_TIME,
+        "language_cookie_days": settings.LANGUAGE_COOKIE_AGE // (24 * 3600),
+        "session_days": settings.SESSION_COOKIE_AGE // (24 * 3600),
+    }
+    return render(request, "cluster/privacy.html", {"retention": retention})
+
+
+def contact(request):
+    """How to reach the cluster: address, email and phone from its identity."""
+    return render(request, "cluster/contact.html")
 
 
 @never_cache
@@ -139,12 +161,7 @@ def staff_dashboard_csv(request):
     figure = next((f for f in figures if f.key == wanted), None)
     if figure is None:
         raise Http404("Unknown figure")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{figure.key}-{year}.csv"'
-    writer = csv.writer(response)
-    for row in figure.as_csv_rows():
-        writer.writerow(neutralise_formula(cell) for cell in row)
-    return response
+    return csv_response(f"{figure.key}-{year}.csv", figure.as_csv_rows(), variant_of(request))
 
 
 @staff_member_required

@@ -3,12 +3,12 @@ the JSON API alike."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from . import kinds, search
+from . import kinds, search, towns
 from .forms import DateInput
 from .models import Company, Offer, Sector
 
@@ -93,7 +93,7 @@ class CompanyFilter(django_filters.FilterSet):
 
     def filter_city(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(city__iexact=value) if value else queryset
+        return queryset.filter(towns.matching("city", value)) if value else queryset
 
     def filter_kind(self, queryset, name, value):
         return kinds.filter_kind(queryset, value) if value else queryset
@@ -157,4 +157,5 @@ class OfferFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(place__iexact=value) | Q(company__city__iexact=value))
+        place = towns.matching("place", value)
+        return queryset.filter(place | towns.matching("company__city", value))

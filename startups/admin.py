@@ -1,9 +1,7 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin.columns import period
+from members.csv_export import csv_response, variant_of
 from members.models import Company
 from members.periods import last_day
-from members.resources import neutralise_formula
 
 from . import services
 from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
@@ -22,9 +20,9 @@ from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office,
 
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "stage")
+    list_display = ("name", "name_en", "stage")
     list_filter = ("stage",)
-    search_fields = ("name",)
+    search_fields = ("name", "name_en")
 
 
 class KpiInline(admin.TabularInline):
@@ -169,8 +167,8 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(Building)
 class BuildingAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "street", "postcode", "city")
-    search_fields = ("name",)
+    list_display = ("name", "name_en", "street", "postcode", "city")
+    search_fields = ("name", "name_en")
     inlines = [OfficeInline]
 
 
@@ -257,42 +255,36 @@ class LeaseAdmin(SimpleHistoryAdmin):
         """Download the rent roll: every current lease with its rent, as CSV."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="rent-roll.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                _("building"),
-                _("office"),
-                _("area (m²)"),
-                _("company"),
-                _("start"),
-                _("last day"),
-                _("rent (€ a month)"),
-                _("deposit (€)"),
-                _("notice (months)"),
-                _("contract"),
-            ]
-        )
+        header = [
+            _("building"),
+            _("office"),
+            _("area (m²)"),
+            _("company"),
+            _("start"),
+            _("last day"),
+            _("rent (€ a month)"),
+            _("deposit (€)"),
+            _("notice (months)"),
+            _("contract"),
+        ]
         leases = (
             Lease.objects.active_on(timezone.localdate())
             .select_related("office__building", "company")
             .order_by("office__building__name", "office__code")
         )
-        for lease in leases:
-            writer.writerow(
-                neutralise_formula(str(cell))
-                for cell in (
-                    lease.office.building,
-                    lease.office.code,
-                    lease.office.area,
-                    lease.company.legal_name,
-                    lease.start,
-                    last_day(lease.end) or "",
-                    lease.monthly_rent,
-                    lease.deposit,
-                    lease.notice_months,
-                    lease.get_contract_display(),
-                )
+        rows = [
+            (
+                str(lease.office.building),
+                lease.office.code,
+                lease.office.area,
+                lease.company.legal_name,
+                lease.start,
+                last_day(lease.end),
+                lease.monthly_rent,
+                lease.deposit,
+                lease.notice_months,
+                lease.get_contract_display(),
             )
-        return response
+            for lease in leases
+        ]
+        return csv_response("rent-roll.csv", [header, *rows], variant_of(request))

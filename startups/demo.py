@@ -14,11 +14,13 @@ from members.models import Company
 from . import services
 from .models import Building, Incubation, KpiSnapshot, Milestone, Office, Programme
 
+# (French name, English name, stage)
 PROGRAMMES = [
-    ("Pré-incubation", Programme.Stage.PRE_INCUBATION),
-    ("Incubation", Programme.Stage.INCUBATION),
-    ("Accélération", Programme.Stage.ACCELERATION),
+    ("Pré-incubation", "Pre-incubation", Programme.Stage.PRE_INCUBATION),
+    ("Incubation", "Incubation", Programme.Stage.INCUBATION),
+    ("Accélération", "Acceleration", Programme.Stage.ACCELERATION),
 ]
+BUILDING_NAMES_EN = {"Bâtiment A": "Building A", "Bâtiment B": "Building B"}
 # (building, street, offices as (code, floor, m², desks, kind)): 2,290 m² today, of which
 # 1,990 m² in 20 private offices, and the 1,000 m² of the extension.
 BUILDINGS = [
@@ -64,13 +66,25 @@ def seed_incubator():
     """
     today = timezone.localdate()
     programmes = {
-        stage: Programme.objects.get_or_create(name=name, defaults={"stage": stage})[0]
-        for name, stage in PROGRAMMES
+        stage: Programme.objects.update_or_create(
+            name=name,
+            defaults={"name_en": name_en},
+            create_defaults={"name_en": name_en, "stage": stage},
+        )[0]
+        for name, name_en, stage in PROGRAMMES
     }
     offices = []
     for name, street, units in BUILDINGS:
-        building, _created = Building.objects.get_or_create(
-            name=name, defaults={"street": street, "postcode": "66270", "city": "Le Soler"}
+        name_en = BUILDING_NAMES_EN.get(name, name)
+        building, _created = Building.objects.update_or_create(
+            name=name,
+            defaults={"name_en": name_en},
+            create_defaults={
+                "name_en": name_en,
+                "street": street,
+                "postcode": "66270",
+                "city": "Le Soler",
+            },
         )
         delivery = date(today.year, 12, 1) if name == "Extension" else date(2015, 9, 1)
         for code, floor, area, desks, kind in units:

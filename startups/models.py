@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from members.constraints import NoOverlapConstraint
 from members.fields import SingleLineField
-from members.models import MONEY, Company, Contact, validate_not_negative
+from members.models import MONEY, Company, Contact, localized, validate_not_negative
 from members.periods import PeriodQuerySet, human_date, validate_period
 
 
@@ -37,7 +37,10 @@ class Programme(models.Model):
         ACCELERATION = "acceleration", _("acceleration")
         OTHER = "other", _("other (defined by the staff)")
 
-    name = SingleLineField(_("name"), max_length=100, unique=True)
+    name = SingleLineField(_("name (French)"), max_length=100, unique=True)
+    name_en = SingleLineField(
+        _("name (English)"), max_length=100, blank=True, help_text=_("Empty: the French name.")
+    )
     stage = SingleLineField(_("stage"), max_length=12, choices=Stage.choices)
     description = models.TextField(_("description"), blank=True)
 
@@ -49,7 +52,12 @@ class Programme(models.Model):
         verbose_name_plural = _("incubation programmes")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """Return the name in the visitor's language, falling back to French."""
+        return localized(self.name, self.name_en)
 
 
 class IncubationQuerySet(PeriodQuerySet):
@@ -213,7 +221,10 @@ class Milestone(models.Model):
 
 
 class Building(models.Model):
-    name = SingleLineField(_("name"), max_length=100, unique=True)
+    name = SingleLineField(_("name (French)"), max_length=100, unique=True)
+    name_en = SingleLineField(
+        _("name (English)"), max_length=100, blank=True, help_text=_("Empty: the French name.")
+    )
     street = SingleLineField(_("street"), max_length=200, blank=True)
     postcode = SingleLineField(_("postcode"), max_length=10, blank=True)
     city = SingleLineField(_("city"), max_length=100, default="Le Soler")
@@ -226,7 +237,12 @@ class Building(models.Model):
         verbose_name_plural = _("buildings")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """Return the name in the visitor's language, falling back to French."""
+        return localized(self.name, self.name_en)
 
 
 class OfficeQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@ from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
-from members.models import Company
+from members.models import Company, localized_field
 
 from . import occupancy
 from .filters import AvailabilityFilter
@@ -48,7 +48,7 @@ def startup_showcase(request):
     startups = (
         Incubation.companies_hosted(Company.objects.public())
         .annotate(
-            programme_name=Subquery(current.values("programme__name")[:1]),
+            programme_name=Subquery(current.values(name=localized_field("programme__name"))[:1]),
             cohort=Subquery(current.values("cohort")[:1]),
         )
         .with_listing_data()

@@ -113,6 +113,9 @@ def seed_walk():
             submit={"password1": "short"},
         ),
         Step("invitation bad link", "/invitations/bad-token/", status=400),
+        Step("contact", "/contact/"),
+        Step("legal notice", "/legal/"),
+        Step("privacy policy", "/privacy/"),
         Step("not found", "/directory/no-such-company/", status=404),
     ]
     steps += [

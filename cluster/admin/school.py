@@ -43,9 +43,16 @@ class StudentWritesMixin:
 
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "level", "training_type", "duration_months", "student_count")
+    list_display = (
+        "title",
+        "title_en",
+        "level",
+        "training_type",
+        "duration_months",
+        "student_count",
+    )
     list_filter = ("training_type", "level")
-    search_fields = ("title", "level")
+    search_fields = ("title", "title_en", "level")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(student_count=Count("students"))

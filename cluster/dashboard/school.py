@@ -3,6 +3,8 @@
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from members.models import localized_field
+
 from ..models import Placement, Programme, Student
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
@@ -76,10 +78,10 @@ def figures(year):
     others = totals["this"] - sum(n for _name, n in by_company)
     company_rows = by_company + ([(_("other companies"), others)] if others else [])
     by_programme = list(
-        placements.values("student__programme__title")
+        placements.values(programme=localized_field("student__programme__title"))
         .annotate(n=Count("pk"))
-        .order_by("-n", "student__programme__title")
-        .values_list("student__programme__title", "n")
+        .order_by("-n", "programme")
+        .values_list("programme", "n")
     )
     tiles = [
         KeyFigure(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.fields import SingleLineField
-from members.models import Company, Offer, validate_not_negative
+from members.models import Company, Offer, localized, validate_not_negative
 from members.periods import PeriodQuerySet, human_date, validate_period
 
 
@@ -28,7 +28,10 @@ class Programme(models.Model):
         CONTINUING = "continuing", _("continuing training")
         WORK_STUDY = "work_study", _("work-study (apprenticeship)")
 
-    title = SingleLineField(_("title"), max_length=200, unique=True)
+    title = SingleLineField(_("title (French)"), max_length=200, unique=True)
+    title_en = SingleLineField(
+        _("title (English)"), max_length=200, blank=True, help_text=_("Empty: the French title.")
+    )
     level = SingleLineField(_("level"), max_length=50, help_text=_("For example Bac+3, RNCP 6."))
     training_type = SingleLineField(_("training type"), max_length=12, choices=TrainingType.choices)
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"))
@@ -44,7 +47,12 @@ class Programme(models.Model):
         permissions = [("view_dashboard", _("Can see the staff dashboard and annual report"))]
 
     def __str__(self):
-        return self.title
+        return self.label
+
+    @property
+    def label(self):
+        """Return the title in the visitor's language, falling back to French."""
+        return localized(self.title, self.title_en)
 
 
 class Student(models.Model):

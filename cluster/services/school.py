@@ -6,6 +6,8 @@ from django.db.models import Case, Count, Q, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from members.models import localized_field
+
 from ..models import Placement, Programme, Student
 
 _KIND_COUNTS = {
@@ -45,11 +47,11 @@ def placements_by_programme(placements=None):
     rows = list(
         placements.values(
             "student__programme_id",
-            "student__programme__title",
             "student__programme__training_type",
+            programme=localized_field("student__programme__title"),
         )
         .annotate(total=Count("pk"), **_KIND_COUNTS)
-        .order_by("student__programme__title")
+        .order_by("programme")
     )
     labels = dict(Programme.TrainingType.choices)
     for row in rows:

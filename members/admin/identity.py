@@ -29,7 +29,10 @@ class ClusterIdentityAdmin(SimpleHistoryAdmin):
             _("Address and contact"),
             {"fields": ["street", "postcode", "city", "country", "email", "phone", "website"]},
         ),
-        (_("Legal notice"), {"fields": ["publication_director", "host"]}),
+        (
+            _("Legal notice and privacy"),
+            {"fields": ["publication_director", "host", "privacy_email"]},
+        ),
         (_("Bank details, printed on invoices"), {"fields": ["bank_name", "iban", "bic"]}),
     ]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
+from ..csv_export import csv_response, variant_of
 from ..forms import DateInput
 from ..invoice_document import euros
 from ..models import (
@@ -224,10 +225,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     def ledger_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="dues-ledger.csv"'
-        services.ledger_csv(response)
-        return response
+        return csv_response("dues-ledger.csv", services.ledger_rows(), variant_of(request))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

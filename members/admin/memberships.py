@@ -36,9 +36,17 @@ class StartYearFilter(admin.SimpleListFilter):
 
 @admin.register(MembershipPlan)
 class MembershipPlanAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "organisation_kind", "annual_fee", "vat_applies", "vat_rate", "active")
+    list_display = (
+        "name",
+        "name_en",
+        "organisation_kind",
+        "annual_fee",
+        "vat_applies",
+        "vat_rate",
+        "active",
+    )
     list_filter = ("organisation_kind", "active", "vat_applies")
-    search_fields = ("name",)
+    search_fields = ("name", "name_en")
 
 
 def preview_invoices(queryset):

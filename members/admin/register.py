@@ -13,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
+from ..csv_export import EXPORT_FORMATS
 from ..forms import InvitationForm
 from ..models import (
     Company,
@@ -119,6 +120,7 @@ class AllOrNothingImportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     """
 
     import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
     import_template_name = "admin/members/import.html"
 
     def get_import_data_kwargs(self, **kwargs):

@@ -20,11 +20,12 @@ from ..models import (
 from .data import ARTICLE_COMPANIES, DEMO_GENERATED_MEMBERS, DEMO_SEED
 from .register import generated_company
 
+# (French name, English name, kind, yearly fee, VAT applies)
 PLANS = [
-    ("Start-up", OrganisationKind.STARTUP, "150.00", False),
-    ("Petite entreprise", OrganisationKind.SMALL, "300.00", False),
-    ("Entreprise", OrganisationKind.LARGE, "600.00", False),
-    ("Partenaire", OrganisationKind.PARTNER, "0.00", False),
+    ("Start-up", "Start-up", OrganisationKind.STARTUP, "150.00", False),
+    ("Petite entreprise", "Small company", OrganisationKind.SMALL, "300.00", False),
+    ("Entreprise", "Company", OrganisationKind.LARGE, "600.00", False),
+    ("Partenaire", "Partner", OrganisationKind.PARTNER, "0.00", False),
 ]
 
 
@@ -49,10 +50,16 @@ def seed_dues():
     payments go through the billing services, so statuses follow the one transition table.
     """
     plans = {}
-    for name, kind, fee, vat in PLANS:
-        plans[kind], _created = MembershipPlan.objects.get_or_create(
+    for name, name_en, kind, fee, vat in PLANS:
+        plans[kind], _created = MembershipPlan.objects.update_or_create(
             name=name,
-            defaults={"organisation_kind": kind, "annual_fee": Decimal(fee), "vat_applies": vat},
+            defaults={"name_en": name_en},
+            create_defaults={
+                "name_en": name_en,
+                "organisation_kind": kind,
+                "annual_fee": Decimal(fee),
+                "vat_applies": vat,
+            },
         )
     today = timezone.localdate()
     year_start, year_end = services.membership_year(today)

@@ -1,7 +1,14 @@
 """The models of the members app, one module per concern; every name is re-exported here."""
 
 from .applications import Application
-from .common import MONEY, Reviewed, localized, validate_not_negative, validate_positive
+from .common import (
+    MONEY,
+    Reviewed,
+    localized,
+    localized_field,
+    validate_not_negative,
+    validate_positive,
+)
 from .emails import EmailAttachment, EmailLog
 from .identity import ClusterIdentity
 from .invoices import (
@@ -61,6 +68,7 @@ __all__ = [
     "Sector",
     "current_year",
     "localized",
+    "localized_field",
     "validate_not_negative",
     "validate_positive",
     "validate_year_founded",

@@ -5,6 +5,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -77,3 +79,15 @@ def localized(french, english):
     if get_language() == "en":
         return english or french
     return french or english
+
+
+def localized_field(path):
+    """Return an expression for the field ``path`` in the visitor's language.
+
+    The database twin of :func:`localized` for names staff enter in both languages: the
+    French one in ``path``, the English one in ``path + "_en"``; English falls back to
+    French when blank. Use it in ``values()``, ``annotate()`` and ``order_by()``.
+    """
+    if get_language() == "en":
+        return Coalesce(NullIf(F(f"{path}_en"), Value("")), F(path))
+    return F(path)

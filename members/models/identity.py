@@ -67,6 +67,13 @@ class ClusterIdentity(models.Model):
     email = models.EmailField(_("contact email"), blank=True)
     phone = SingleLineField(_("phone"), max_length=30, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
+    privacy_email = models.EmailField(
+        _("email for personal data requests"),
+        blank=True,
+        help_text=_(
+            "Where people write to get or erase what is held about them; empty: the contact email."
+        ),
+    )
     publication_director = SingleLineField(_("director of publication"), max_length=150, blank=True)
     host = models.TextField(
         _("website host"), blank=True, help_text=_("Name, address and phone of the host.")
@@ -101,6 +108,11 @@ class ClusterIdentity(models.Model):
     @property
     def presentation(self):
         return localized(self.presentation_fr, self.presentation_en)
+
+    @property
+    def privacy_contact(self):
+        """Return the address for personal data requests, or the contact email."""
+        return self.privacy_email or self.email
 
     @property
     def address(self):

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from ..constraints import NoOverlapConstraint
 from ..fields import SingleLineField
 from ..periods import PeriodQuerySet, format_period, validate_period
-from .common import MONEY, validate_not_negative
+from .common import MONEY, localized, validate_not_negative
 
 
 class OrganisationKind(models.TextChoices):
@@ -23,7 +23,10 @@ class OrganisationKind(models.TextChoices):
 
 
 class MembershipPlan(models.Model):
-    name = SingleLineField(_("name"), max_length=100, unique=True)
+    name = SingleLineField(_("name (French)"), max_length=100, unique=True)
+    name_en = SingleLineField(
+        _("name (English)"), max_length=100, blank=True, help_text=_("Empty: the French name.")
+    )
     organisation_kind = SingleLineField(
         _("kind of organisation"), max_length=10, choices=OrganisationKind.choices
     )
@@ -48,7 +51,12 @@ class MembershipPlan(models.Model):
         verbose_name_plural = _("membership plans")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        """Return the name in the visitor's language, falling back to French."""
+        return localized(self.name, self.name_en)
 
 
 class Membership(models.Model):

@@ -36,7 +36,7 @@ from .payments import credit_note_issue, payment_record
 from .register import company_unique_slug
 from .reminders import reminders_send
 from .renewals import renewals_issue
-from .reports import ledger_csv, yearly_summary
+from .reports import ledger_csv, ledger_rows, yearly_summary
 
 __all__ = [
     "InvoiceDraft",
@@ -62,6 +62,7 @@ __all__ = [
     "invoiced_memberships",
     "invoices_issue",
     "ledger_csv",
+    "ledger_rows",
     "membership_create",
     "membership_resign",
     "membership_year",

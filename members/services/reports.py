@@ -1,6 +1,5 @@
 """Dues figures and the dues ledger, computed by the database."""
 
-import csv
 from datetime import date
 from decimal import Decimal
 from typing import TextIO
@@ -9,13 +8,13 @@ from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from .. import csv_export
 from ..models import (
     Invoice,
     Membership,
     Payment,
 )
 from ..money import money
-from ..resources import neutralise_formula
 
 
 def yearly_summary(year: int | None = None) -> list[dict]:
@@ -72,22 +71,25 @@ def yearly_summary(year: int | None = None) -> list[dict]:
     ]
 
 
-def ledger_csv(output: TextIO) -> None:
-    """Write the dues ledger (invoices, credit notes and payments by date) as CSV."""
-    writer = csv.writer(output)
-    writer.writerow(
-        [
-            _("date"),
-            _("entry"),
-            _("invoice"),
-            _("company"),
-            "SIREN",
-            _("debit"),
-            _("credit"),
-            _("method"),
-            _("reference"),
-        ]
-    )
+def ledger_csv(output: TextIO, variant: str = csv_export.PLAIN) -> None:
+    """Write the dues ledger as CSV of ``variant`` (plain, or for French Excel)."""
+    csv_export.write_rows(output, ledger_rows(), variant)
+
+
+def ledger_rows() -> list[list]:
+    """Return the dues ledger (invoices, credit notes and payments by date), its header
+    first."""
+    header = [
+        _("date"),
+        _("entry"),
+        _("invoice"),
+        _("company"),
+        "SIREN",
+        _("debit"),
+        _("credit"),
+        _("method"),
+        _("reference"),
+    ]
     entries = []
     for invoice in Invoice.objects.select_related("company").order_by("issue_date", "sequence"):
         amount = invoice.amount_incl_tax
@@ -119,5 +121,4 @@ def ledger_csv(output: TextIO) -> None:
             )
         )
     entries.sort(key=lambda entry: (entry[0], entry[2]))
-    for entry in entries:
-        writer.writerow([neutralise_formula(str(cell)) for cell in entry])
+    return [header, *entries]

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from members.thumbnails import thumbnail_url
+from members.towns import town_label
 
 register = template.Library()
 
@@ -13,6 +14,12 @@ register = template.Library()
 def thumbnail(logo, size="small"):
     """Return the URL of a logo's thumbnail ("small" or "large"), or "" without one."""
     return thumbnail_url(logo, size) or ""
+
+
+@register.filter
+def town(name):
+    """Return a town as pages in the visitor's language write it ("Barcelone" in French)."""
+    return town_label(name)
 
 
 @register.filter

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from .. import towns
 from ..caching import cache_public_response
 from ..filters import CompanyFilter
 from ..models import Company, Sector
@@ -29,20 +30,27 @@ def _sector_facets(params):
     )
 
 
-def _cities():
-    return list(
+def _cities(chosen):
+    """Return the towns of the public companies as options of the town filter."""
+    stored = (
         Company.objects.public()
         .exclude(city="")
         .order_by("city")
         .values_list("city", flat=True)
         .distinct()
     )
+    chosen = towns.local_name(chosen or "").casefold()
+    return [
+        {"value": value, "label": label, "selected": towns.local_name(value).casefold() == chosen}
+        for value, label in towns.town_choices(stored)
+    ]
 
 
 @cache_public_response(params=[*CompanyFilter.base_filters, "page"])
 def company_list(request):
     filterset = company_filterset(request.GET)
-    context = {"filterset": filterset, "cities": _cities(), "page_obj": None, "facets": []}
+    cities = _cities(request.GET.get("city"))
+    context = {"filterset": filterset, "cities": cities, "page_obj": None, "facets": []}
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:

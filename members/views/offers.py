@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from .. import towns
 from ..caching import cache_public_response
 from ..filters import OfferFilter
 from ..models import Offer
@@ -17,7 +18,8 @@ def offer_filterset(params):
 
 def _offer_places():
     """Return the places of the open offers, suggested by the town field."""
-    return list(Offer.objects.open().order_by("place").values_list("place", flat=True).distinct())
+    places = Offer.objects.open().order_by("place").values_list("place", flat=True).distinct()
+    return [label for _value, label in towns.town_choices(places)]
 
 
 @cache_public_response(params=[*OfferFilter.base_filters, "page"])

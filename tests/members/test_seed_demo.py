@@ -8,7 +8,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from stdnum.fr import siret as stdnum_siret
 
-from members.models import Company, Country, Invoice, Membership, Payment, Sector
+from members.models import (
+    Company,
+    Country,
+    Invoice,
+    Membership,
+    MembershipPlan,
+    Payment,
+    Sector,
+)
 
 from .factories import CompanyFactory
 
@@ -87,6 +95,22 @@ def test_seed_creates_the_bilingual_sectors(seeded):
     assert Sector.objects.count() == 16
     assert not Sector.objects.filter(name_en="").exists()
     assert Sector.objects.get(slug="e-sante").name_en == "E-health"
+
+
+def test_seed_names_plans_programmes_buildings_and_school_programmes_in_english(seeded):
+    from cluster.models import Programme as SchoolProgramme
+    from startups.models import Building, Programme
+
+    for model, field in [
+        (MembershipPlan, "name_en"),
+        (Programme, "name_en"),
+        (Building, "name_en"),
+        (SchoolProgramme, "title_en"),
+    ]:
+        assert model.objects.exists()
+        assert not model.objects.filter(**{field: ""}).exists(), model
+    assert MembershipPlan.objects.get(name="Petite entreprise").name_en == "Small company"
+    assert Building.objects.get(name="Bâtiment A").name_en == "Building A"
 
 
 def test_seed_keeps_a_history_record_for_each_company(seeded):

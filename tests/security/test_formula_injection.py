@@ -3,6 +3,7 @@ an import put in the register comes out of every export (the admin's CSV, TSV an
 exports of companies, sectors, contacts and students; the dues ledger; the rent roll; the
 dashboard's figures) with no cell that a spreadsheet would run as a formula."""
 
+import codecs
 import csv
 import io
 from datetime import date
@@ -41,7 +42,9 @@ FORMULAS = [
     "\t=1+1",
     "\r=1+1",
 ]
-SPREADSHEET_FORMATS = ["csv", "tsv", "xlsx"]
+EXCEL_FR = "csv for French Excel (;)"  # the admin's label of the French Excel variant
+SPREADSHEET_FORMATS = ["csv", EXCEL_FR, "tsv", "xlsx"]
+VARIANTS = [{}, {"variant": "excel-fr"}]
 BETA_SIRET = "55210055400013"
 
 
@@ -69,7 +72,9 @@ def parse(content, file_format):
     if file_format == "xlsx":
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         return [list(row) for row in sheet.iter_rows()]
-    delimiter = "\t" if file_format == "tsv" else ","
+    if file_format == EXCEL_FR:
+        assert content.startswith(codecs.BOM_UTF8)
+    delimiter = {"tsv": "\t", EXCEL_FR: ";"}.get(file_format, ",")
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
@@ -228,7 +233,8 @@ def test_no_admin_export_holds_a_formula(
 # --- The CSV files of the admin and the dashboard ---------------------------------------
 
 
-def test_the_dues_ledger_holds_no_formula(client, django_user_model):
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_dues_ledger_holds_no_formula(client, django_user_model, variant):
     company = CompanyFactory(legal_name=FORMULAS[0], trade_name=FORMULAS[3])
     start, _end = services.membership_year(timezone.localdate())
     membership = services.membership_create(
@@ -240,14 +246,15 @@ def test_the_dues_ledger_holds_no_formula(client, django_user_model):
     )
     staff_client(client, django_user_model, "members.view_invoice")
 
-    response = client.get(reverse("admin:members_invoice_ledger"))
+    response = client.get(reverse("admin:members_invoice_ledger"), variant)
 
     assert response["Content-Type"].startswith("text/csv")
-    cells = assert_no_formula(parse(response.content, "csv"))
+    cells = assert_no_formula(parse(response.content, EXCEL_FR if variant else "csv"))
     assert "'-2+3" in cells
 
 
-def test_the_rent_roll_holds_no_formula(client, django_user_model):
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_rent_roll_holds_no_formula(client, django_user_model, variant):
     office = Office.objects.create(
         building=Building.objects.create(name=FORMULAS[3]),
         code=FORMULAS[2],
@@ -259,14 +266,15 @@ def test_the_rent_roll_holds_no_formula(client, django_user_model):
     LeaseFactory(office=office, company=CompanyFactory(legal_name=FORMULAS[0]))
     staff_client(client, django_user_model, "startups.view_lease")
 
-    response = client.get(reverse("admin:startups_lease_rent_roll"))
+    response = client.get(reverse("admin:startups_lease_rent_roll"), variant)
 
     assert response["Content-Type"].startswith("text/csv")
-    cells = assert_no_formula(parse(response.content, "csv"))
+    cells = assert_no_formula(parse(response.content, EXCEL_FR if variant else "csv"))
     assert {"'@SUM(1+1)", "'-2+3"} <= set(cells)
 
 
-def test_no_dashboard_figure_holds_a_formula(client, django_user_model):
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_no_dashboard_figure_holds_a_formula(client, django_user_model, variant):
     programme = ProgrammeFactory(title=FORMULAS[3])
     company = CompanyFactory(trade_name=FORMULAS[0])
     PlacementFactory(student=StudentFactory(programme=programme), company=company)
@@ -281,9 +289,10 @@ def test_no_dashboard_figure_holds_a_formula(client, django_user_model):
 
     every_cell = []
     for figure in dashboard.dashboard(year):
-        response = client.get(reverse("staff-dashboard-csv"), {"year": year, "figure": figure.key})
+        params = {"year": year, "figure": figure.key, **variant}
+        response = client.get(reverse("staff-dashboard-csv"), params)
         assert response["Content-Type"].startswith("text/csv")
-        rows = parse(response.content, "csv")
+        rows = parse(response.content, EXCEL_FR if variant else "csv")
         every_cell += [cell for row in rows for cell in row]
         assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_TRIGGERS)]
 
