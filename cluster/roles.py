@@ -27,9 +27,12 @@ MEMBERS_MODELS = (
     "clusteridentity",
     "company",
     "contact",
+    "directdebit",
+    "directdebitfile",
     "emaillog",
     "invitation",
     "invoice",
+    "mandate",
     "membership",
     "membershipplan",
     "offer",
@@ -62,6 +65,8 @@ ROLES = {
     ACCOUNTING: (
         _perms("members", ("membershipplan",), ALL)
         | _perms("members", ("membership", "invoice", "payment"), NO_DELETE)
+        # SEPA direct debit: mandates, the files built for the bank and their debits.
+        | _perms("members", ("mandate", "directdebitfile", "directdebit"), NO_DELETE)
         | {
             "members.view_emaillog",
             "members.view_company",

@@ -31,6 +31,7 @@ class ClusterIdentityAdmin(SimpleHistoryAdmin):
         ),
         (_("Legal notice"), {"fields": ["publication_director", "host"]}),
         (_("Bank details, printed on invoices"), {"fields": ["bank_name", "iban", "bic"]}),
+        (_("SEPA direct debit"), {"fields": ["sepa_creditor_id"]}),
     ]
 
     def changelist_view(self, request, extra_context=None):

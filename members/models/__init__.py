@@ -28,6 +28,7 @@ from .register import (
     validate_year_founded,
 )
 from .self_service import Invitation, ProfileRevision, Representative
+from .sepa import DirectDebit, DirectDebitFile, Mandate, SequenceType
 
 __all__ = [
     "MONEY",
@@ -59,6 +60,10 @@ __all__ = [
     "Representative",
     "Reviewed",
     "Sector",
+    "DirectDebit",
+    "DirectDebitFile",
+    "Mandate",
+    "SequenceType",
     "current_year",
     "localized",
     "validate_not_negative",
