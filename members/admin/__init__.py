@@ -2,6 +2,7 @@
 
 from . import (
     applications,
+    direct_debits,
     emails,
     identity,
     invoices,
@@ -17,6 +18,7 @@ from .register import AllOrNothingImportAdmin
 __all__ = [
     "AllOrNothingImportAdmin",
     "applications",
+    "direct_debits",
     "emails",
     "identity",
     "invoices",

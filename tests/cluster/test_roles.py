@@ -119,7 +119,7 @@ def test_management_does_everything_staff_do_but_manage_users(client, cluster_at
     assert {"members", "dues", "incubator", "occupancy", "students"} <= figures
     assert {"members", "dues-collected", "startups", "students", "placements"} <= tiles
     assert "Studio Canigou" in html  # placements by host company
-    assert len(todo_rows(client.get(reverse("admin:index")))) == 7
+    assert len(todo_rows(client.get(reverse("admin:index")))) == 8
     # Users are read (to pick a representative), never changed: that could make a superuser.
     assert status(client, "admin:auth_user_add") == 403
     assert status(client, "admin:auth_group_changelist") == 403
@@ -147,7 +147,7 @@ def test_accounting_handles_dues_and_never_sees_a_student(client, cluster_at_wor
     csv = reverse("staff-dashboard-csv")
     assert client.get(csv, {"year": YEAR, "figure": "dues"}).status_code == 200
     assert client.get(csv, {"year": YEAR, "figure": "placements-by-company"}).status_code == 404
-    assert list(todo_rows(client.get(reverse("admin:index")))) == ["invoices", "emails"]
+    assert list(todo_rows(client.get(reverse("admin:index")))) == ["invoices", "debits", "emails"]
     # Never a student, nor the school, nor applications or the incubator.
     for name in (
         "admin:cluster_student_changelist",
