@@ -12,6 +12,7 @@ from . import (
     register,
     review,
     self_service,
+    statements,
 )
 from .register import AllOrNothingImportAdmin
 
@@ -28,4 +29,5 @@ __all__ = [
     "register",
     "review",
     "self_service",
+    "statements",
 ]

@@ -29,6 +29,7 @@ from .register import (
 )
 from .self_service import Invitation, ProfileRevision, Representative
 from .sepa import DirectDebit, DirectDebitFile, Mandate, SequenceType
+from .statements import BankStatement, StatementLine
 
 __all__ = [
     "MONEY",
@@ -60,8 +61,10 @@ __all__ = [
     "Representative",
     "Reviewed",
     "Sector",
+    "BankStatement",
     "DirectDebit",
     "DirectDebitFile",
+    "StatementLine",
     "Mandate",
     "SequenceType",
     "current_year",
