@@ -26,9 +26,7 @@ def _entry(entry: Entry) -> str:
     credit = entry.amount >= 0
     party = "Dbtr" if credit else "Cdtr"
     refs = f"<EndToEndId>{escape(entry.end_to_end_id or 'NOTPROVIDED')}</EndToEndId>"
-    batch = (
-        f"<Btch><MsgId>{escape(entry.batch_id)}</MsgId></Btch>" if entry.batch_id else ""
-    )
+    batch = f"<Btch><MsgId>{escape(entry.batch_id)}</MsgId></Btch>" if entry.batch_id else ""
     related = f"<RltdPties><{party}><Nm>{escape(entry.name)}</Nm></{party}>"
     if entry.iban:
         related += f"<{party}Acct><Id><IBAN>{entry.iban}</IBAN></Id></{party}Acct>"
@@ -39,9 +37,7 @@ def _entry(entry: Entry) -> str:
         else ""
     )
     bank_ref = (
-        f"<AcctSvcrRef>{escape(entry.bank_reference)}</AcctSvcrRef>"
-        if entry.bank_reference
-        else ""
+        f"<AcctSvcrRef>{escape(entry.bank_reference)}</AcctSvcrRef>" if entry.bank_reference else ""
     )
     return (
         f'<Ntry><Amt Ccy="EUR">{abs(entry.amount):.2f}</Amt>'
