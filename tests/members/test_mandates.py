@@ -140,3 +140,29 @@ def test_the_mandate_list_is_one_query_per_page(client, django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:members_mandate_changelist"))
     assert response.content.decode().count("RUM-") >= 5
+
+
+def test_a_representative_sees_the_mandate_of_the_company_masked(client):
+    from .factories import RepresentativeFactory
+
+    mandate = MandateFactory(iban="FR7630006000011234567890189")
+    representative = RepresentativeFactory(company=mandate.company)
+    client.force_login(representative.user)
+    page = client.get(reverse("members:my-membership", args=[mandate.company.slug]))
+    html = page.content.decode()
+    assert mandate.reference in html and "0189" in html
+    assert mandate.iban not in html
+
+
+def test_another_companys_representative_sees_nothing_of_a_mandate(client):
+    from .factories import RepresentativeFactory
+
+    mandate = MandateFactory(signed_pdf=PDF, signed_pdf_name="m.pdf")
+    other = RepresentativeFactory()
+    client.force_login(other.user)
+    own = client.get(reverse("members:my-membership", args=[other.company.slug]))
+    assert mandate.reference not in own.content.decode()
+    theirs = client.get(reverse("members:my-membership", args=[mandate.company.slug]))
+    assert theirs.status_code == 404
+    assert client.get(reverse("admin:members_mandate_pdf", args=[mandate.pk])).status_code == 302
+    assert not Mandate.objects.visible_to(other.user).exists()
