@@ -250,3 +250,24 @@ class TestTheCollectTool:
         with django_assert_max_num_queries(12):
             response = client.get(reverse("admin:members_directdebit_changelist"))
         assert response.content.decode().count("-D1") >= 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_building_at_once_collect_each_invoice_once():
+    from tests.concurrency import run_concurrently
+
+    invoices = []
+    for _n in range(3):
+        company = CompanyFactory()
+        MandateFactory(company=company)
+        invoices.append(due_invoice(company))
+    day = collection_day()
+
+    def build():
+        return direct_debits.direct_debit_file_build(invoices=invoices, collection_date=day)
+
+    results, errors = run_concurrently(build, [(), ()])
+    assert errors == []
+    assert sorted(file is None for file in results) == [False, True]
+    assert DirectDebit.objects.count() == 3
+    assert DirectDebitFile.objects.count() == 1

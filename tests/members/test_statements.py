@@ -125,6 +125,7 @@ def test_an_ofx_statement_is_read_too():
         (camt053(ACCOUNT, [Entry(YESTERDAY, Decimal("1"), iban="FR00BAD")]), "iban"),
         (camt053(ACCOUNT, [Entry(YESTERDAY, Decimal("1"))]).replace(b"1.00", b"1,0x"), "amount"),
         (b"OFXHEADER:100\n<OFX><garbage>", "ofx"),
+        (b"OFXHEADER:100\n<!DOCTYPE x [<!ENTITY a 'b'>]><OFX>&a;</OFX>", "dtd"),
     ],
 )
 def test_a_bad_file_gets_one_clear_message_and_changes_nothing(data, code):
