@@ -271,3 +271,14 @@ def test_two_staff_building_at_once_collect_each_invoice_once():
     assert sorted(file is None for file in results) == [False, True]
     assert DirectDebit.objects.count() == 3
     assert DirectDebitFile.objects.count() == 1
+
+
+def test_an_invoice_being_collected_gets_no_overdue_reminder(mandated):
+    from members.models import EmailLog
+    from members.services import reminders_send
+
+    invoice, _mandate = mandated
+    build(invoice)
+    counts = reminders_send()
+    assert counts["overdue"] == 0 and counts["grace"] == 0
+    assert not EmailLog.objects.filter(kind="overdue").exists()
