@@ -282,3 +282,15 @@ def test_an_invoice_being_collected_gets_no_overdue_reminder(mandated):
     counts = reminders_send()
     assert counts["overdue"] == 0 and counts["grace"] == 0
     assert not EmailLog.objects.filter(kind="overdue").exists()
+
+
+def test_the_file_list_pins_its_queries(client, django_assert_max_num_queries):
+    for _n in range(3):
+        company = CompanyFactory()
+        MandateFactory(company=company)
+        build(due_invoice(company))
+    client.force_login(staff_member("Comptabilité"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("admin:members_directdebitfile_changelist"))
+    assert response.context["cl"].result_count == 3
+    assert "Prélever les factures échues" in response.content.decode()

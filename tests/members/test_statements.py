@@ -226,3 +226,23 @@ class TestTheScreens:
         with django_assert_max_num_queries(10):
             response = client.get(url)
         assert response.content.decode().count('name="line"') == 6
+
+
+@pytest.mark.parametrize(
+    "list_name",
+    ["admin:members_bankstatement_changelist", "admin:members_statementline_changelist"],
+)
+def test_the_statement_lists_pin_their_queries(client, django_assert_max_num_queries, list_name):
+    for n in range(3):
+        invoice = due_invoice()
+        statements.statement_import(
+            data=camt053(
+                ACCOUNT, [Entry(YESTERDAY, Decimal(n + 1), "S", reference=invoice.number)]
+            ),
+            filename=f"s{n}.xml",
+        )
+    client.force_login(staff_member("Comptabilité"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(list_name))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 3
