@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from members.bank_files import StatementError
+from members.bank_files import StatementError, read_statement
 from members.demo.bank import Entry, camt053
 from members.models import (
     BankStatement,
@@ -246,3 +246,14 @@ def test_the_statement_lists_pin_their_queries(client, django_assert_max_num_que
         response = client.get(reverse(list_name))
     assert response.status_code == 200
     assert response.context["cl"].result_count == 3
+
+
+def test_amounts_are_rounded_half_up_to_the_cent_not_half_even():
+    # Half-even (banker's rounding) gives 0.12 and 2.66; half up, the rule here, 0.13 and 2.67.
+    data = camt053(
+        ACCOUNT,
+        [Entry(YESTERDAY, Decimal("1.00"), "A"), Entry(YESTERDAY, Decimal("2.00"), "B")],
+    )
+    data = data.replace(b">1.00<", b">0.125<").replace(b">2.00<", b">2.665<")
+    amounts = sorted(line.amount for line in read_statement(data).lines)
+    assert amounts == [Decimal("0.13"), Decimal("2.67")]
