@@ -60,7 +60,10 @@ def collection_date_check(collection_date: date, *, today: date | None = None) -
                 "The earliest collection date is %(date)s: debtors are told %(days)s days "
                 "ahead, and the bank needs the file in time."
             )
-            % {"date": earliest.strftime("%d/%m/%Y"), "days": _notice_days()},
+            % {
+                "date": earliest.strftime("%d/%m/%Y"),
+                "days": settings.CITE_SEPA_PRENOTIFICATION_DAYS,
+            },
             code="too_early",
         )
     if not is_business_day(collection_date):
@@ -69,10 +72,6 @@ def collection_date_check(collection_date: date, *, today: date | None = None) -
             % {"date": collection_date.strftime("%d/%m/%Y")},
             code="holiday",
         )
-
-
-def _notice_days():
-    return settings.CITE_SEPA_PRENOTIFICATION_DAYS
 
 
 def creditor_check(identity: ClusterIdentity) -> None:
@@ -171,7 +170,13 @@ def direct_debit_file_build(
     kept, _refused = collection_split(_lock_invoices([invoice.pk for invoice in invoices]))
     if not kept:
         return None
-    Mandate.objects.select_for_update().filter(pk__in=[m.pk for _i, m in kept]).exists()
+    # Lock the mandates too: their sequence type changes with this file.
+    list(
+        Mandate.objects.select_for_update()
+        .filter(pk__in=[m.pk for _i, m in kept])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     attempts = defaultdict(int)
     for invoice_id in DirectDebit.objects.filter(invoice__in=[i for i, _m in kept]).values_list(
         "invoice_id", flat=True
