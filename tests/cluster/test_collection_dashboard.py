@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cluster.dashboard import collection
 from cluster.dashboard.periods import Period
@@ -20,6 +20,14 @@ from tests.members.sepa_factories import MandateFactory, due_invoice
 from .staff import staff_member
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Read the rows by their English labels."""
+    with translation.override("en"):
+        yield
+
 
 TODAY = timezone.localdate()
 
