@@ -24,12 +24,16 @@ def _perms(app_label, models, actions):
 
 MEMBERS_MODELS = (
     "application",
+    "bankstatement",
     "clusteridentity",
     "company",
     "contact",
+    "directdebit",
+    "directdebitfile",
     "emaillog",
     "invitation",
     "invoice",
+    "mandate",
     "membership",
     "membershipplan",
     "offer",
@@ -37,6 +41,7 @@ MEMBERS_MODELS = (
     "profilerevision",
     "representative",
     "sector",
+    "statementline",
 )
 STARTUPS_MODELS = ("building", "incubation", "kpisnapshot", "lease", "milestone", "office")
 SCHOOL_MODELS = ("placement", "programme", "student")
@@ -62,6 +67,10 @@ ROLES = {
     ACCOUNTING: (
         _perms("members", ("membershipplan",), ALL)
         | _perms("members", ("membership", "invoice", "payment"), NO_DELETE)
+        # SEPA direct debit: mandates, the files built for the bank and their debits.
+        | _perms("members", ("mandate", "directdebitfile", "directdebit"), NO_DELETE)
+        # Bank statements: uploaded, then their lines' matches confirmed.
+        | _perms("members", ("bankstatement", "statementline"), NO_DELETE)
         | {
             "members.view_emaillog",
             "members.view_company",

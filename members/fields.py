@@ -87,6 +87,17 @@ class BicField(NormalisedCharField):
         super().__init__(*args, **kwargs)
 
 
+class CreditorIdField(NormalisedCharField):
+    """A SEPA creditor identifier (AT-02), such as FR72ZZZ123456."""
+
+    normalise = staticmethod(identifiers.normalise_creditor_id)
+    default_validators = [identifiers.validate_creditor_id]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 35)
+        super().__init__(*args, **kwargs)
+
+
 class NafCodeField(NormalisedCharField):
     normalise = staticmethod(identifiers.normalise_naf)
     default_validators = [identifiers.validate_naf]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum import bic as stdnum_bic
 from stdnum import exceptions as stdnum_exceptions
 from stdnum import iban as stdnum_iban
+from stdnum.eu import at_02 as eu_creditor_id
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
@@ -66,6 +67,10 @@ def normalise_bic(value):
     return _compact(stdnum_bic, value)
 
 
+def normalise_creditor_id(value):
+    return _compact(eu_creditor_id, value)
+
+
 def normalise_naf(value):
     """Store NAF codes as ``62.01Z``; leave anything unrecognised for the validator."""
     if not value:
@@ -95,6 +100,10 @@ validate_siret = _stdnum_validator(fr_siret, _("The SIRET number"), "invalid_sir
 validate_vat = _stdnum_validator(eu_vat, _("The VAT number"), "invalid_vat")
 validate_iban = _stdnum_validator(stdnum_iban, _("The IBAN"), "invalid_iban")
 validate_bic = _stdnum_validator(stdnum_bic, _("The BIC"), "invalid_bic")
+# The SEPA creditor identifier (AT-02; "ICS" in France, such as FR72ZZZ123456).
+validate_creditor_id = _stdnum_validator(
+    eu_creditor_id, _("The SEPA creditor identifier"), "invalid_creditor_id"
+)
 
 
 def validate_naf(value):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Membership
 
-from . import incubator, members, money, offices, school
+from . import collection, incubator, members, money, offices, school
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
 
@@ -55,6 +55,7 @@ def available_years():
 SECTIONS = (
     ("members", members.figures, "members.view_membership"),
     ("dues", money.figures, "members.view_invoice"),
+    ("collection", collection.figures, "members.view_invoice"),
     ("incubator", incubator.figures, "startups.view_incubation"),
     ("offices", offices.figures, "startups.view_lease"),
     ("school", school.figures, "cluster.view_student"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import (
     Application,
     Contact,
+    DirectDebit,
     EmailLog,
     Invoice,
     Offer,
@@ -103,6 +104,14 @@ TODO = (
         "admin:members_invoice_changelist",
         {"payment_status": PaymentStatus.OVERDUE},
         _overdue_invoices,
+    ),
+    TodoKind(
+        "debits",
+        _("Direct debits rejected by the bank"),
+        "members.view_directdebit",
+        "admin:members_directdebit_changelist",
+        {"status__exact": DirectDebit.Status.REJECTED, "followed_up__exact": "0"},
+        lambda today: DirectDebit.objects.rejections_to_follow_up(),
     ),
     TodoKind(
         "leases",

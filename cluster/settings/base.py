@@ -221,6 +221,10 @@ CITE_RENEWAL_NOTICE_DAYS = env.int("CITE_RENEWAL_NOTICE_DAYS", default=30)  # be
 # Days after the due date when an overdue reminder goes out.
 CITE_OVERDUE_REMINDER_DAYS = env.list("CITE_OVERDUE_REMINDER_DAYS", cast=int, default=[7, 21])
 # Days after the due date before an unpaid membership in grace lapses.
+# SEPA direct debit: calendar days between the pre-notification email and the debit, and
+# business days the bank needs the file before the collection date (members/sepa_calendar.py).
+CITE_SEPA_PRENOTIFICATION_DAYS = env.int("CITE_SEPA_PRENOTIFICATION_DAYS", default=14)
+CITE_SEPA_LEAD_BUSINESS_DAYS = env.int("CITE_SEPA_LEAD_BUSINESS_DAYS", default=2)
 CITE_GRACE_DAYS = env.int("CITE_GRACE_DAYS", default=60)
 # Who issues the invoices (name, address, SIREN, VAT mention) is the cluster identity
 # record that staff edit in the admin (members.models.ClusterIdentity), not a setting.

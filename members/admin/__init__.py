@@ -2,26 +2,32 @@
 
 from . import (
     applications,
+    direct_debits,
     emails,
     identity,
     invoices,
+    mandates,
     memberships,
     offers,
     register,
     review,
     self_service,
+    statements,
 )
 from .register import AllOrNothingImportAdmin
 
 __all__ = [
     "AllOrNothingImportAdmin",
     "applications",
+    "direct_debits",
     "emails",
     "identity",
     "invoices",
+    "mandates",
     "memberships",
     "offers",
     "register",
     "review",
     "self_service",
+    "statements",
 ]

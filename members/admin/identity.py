@@ -34,6 +34,7 @@ class ClusterIdentityAdmin(SimpleHistoryAdmin):
             {"fields": ["publication_director", "host", "privacy_email"]},
         ),
         (_("Bank details, printed on invoices"), {"fields": ["bank_name", "iban", "bic"]}),
+        (_("SEPA direct debit"), {"fields": ["sepa_creditor_id"]}),
     ]
 
     def changelist_view(self, request, extra_context=None):

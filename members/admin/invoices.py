@@ -26,6 +26,7 @@ from ..models import (
 from ..money import money
 from ..services.renewals import renewals_due
 from .confirm import Preview, confirmation_page, done
+from .direct_debits import collect_invoices, has_collect_permission
 
 
 class PaymentForm(forms.Form):
@@ -83,6 +84,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     search_fields = ("number", "company__trade_name", "buyer_name")
     list_select_related = ("company",)
     inlines = [PaymentInline]
+    actions = [collect_invoices]
+    has_collect_permission = has_collect_permission
     change_list_template = "admin/members/invoice/change_list.html"
 
     def get_queryset(self, request):

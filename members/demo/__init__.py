@@ -6,6 +6,7 @@ same on every machine, so names come from fixed lists and a seeded random genera
 
 from .billing import STARTUP_SLUGS, seed_dues
 from .data import ARTICLE_COMPANIES, DEMO_SEED
+from .direct_debits import seed_direct_debits
 from .identity import seed_identity
 from .offers import seed_offers
 from .register import bulk_generate_companies, seed_cluster
@@ -16,6 +17,7 @@ __all__ = [
     "STARTUP_SLUGS",
     "bulk_generate_companies",
     "seed_cluster",
+    "seed_direct_debits",
     "seed_dues",
     "seed_identity",
     "seed_offers",

@@ -32,6 +32,7 @@ DEMO_IDENTITY = {
     "bank_name": "Banque de démonstration",
     "iban": "FR7630006000011234567890189",
     "bic": "AGRIFRPP",
+    "sepa_creditor_id": "FR72ZZZ123456",
 }
 
 

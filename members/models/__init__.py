@@ -35,6 +35,8 @@ from .register import (
     validate_year_founded,
 )
 from .self_service import Invitation, ProfileRevision, Representative
+from .sepa import DirectDebit, DirectDebitFile, Mandate, SequenceType
+from .statements import BankStatement, StatementLine
 
 __all__ = [
     "MONEY",
@@ -66,6 +68,12 @@ __all__ = [
     "Representative",
     "Reviewed",
     "Sector",
+    "BankStatement",
+    "DirectDebit",
+    "DirectDebitFile",
+    "StatementLine",
+    "Mandate",
+    "SequenceType",
     "current_year",
     "localized",
     "localized_field",

@@ -9,7 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import BicField, IbanField, SingleLineField, SirenField, VatNumberField
+from ..fields import (
+    BicField,
+    CreditorIdField,
+    IbanField,
+    SingleLineField,
+    SirenField,
+    VatNumberField,
+)
 from .common import localized, postal_address
 from .register import Country
 
@@ -81,6 +88,14 @@ class ClusterIdentity(models.Model):
     bank_name = SingleLineField(_("bank"), max_length=100, blank=True)
     iban = IbanField(_("IBAN"), blank=True)
     bic = BicField(_("BIC"), blank=True)
+    sepa_creditor_id = CreditorIdField(
+        _("SEPA creditor identifier"),
+        blank=True,
+        help_text=_(
+            "The identifier the bank gave the cluster to collect by direct debit "
+            "(ICS, such as FR72ZZZ123456)."
+        ),
+    )
 
     history = HistoricalRecords()
 

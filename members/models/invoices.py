@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from ..fields import SingleLineField
 from .common import MONEY, validate_positive
+from .sepa import DirectDebit
 
 
 class InvoiceSequence(models.Model):
@@ -35,6 +36,8 @@ class PaymentStatus(models.TextChoices):
     UNPAID = "unpaid", _("unpaid")
     OVERDUE = "overdue", _("overdue")
     PAID = "paid", _("paid")
+    # In a SEPA direct debit file the bank has not settled or returned yet.
+    COLLECTING = "collecting", _("being collected")
     CREDIT = "credit", _("credit note")
 
 
@@ -59,11 +62,15 @@ class InvoiceQuerySet(models.QuerySet):
         return self.annotate(
             paid=Coalesce(Subquery(paid), zero),
             credited=Coalesce(Subquery(credited), zero),
+            collecting=Exists(
+                DirectDebit.objects.pending().filter(invoice=OuterRef("pk")).values("pk")
+            ),
         ).annotate(
             balance=F("amount_incl_tax") + F("credited") - F("paid"),
             payment_status=Case(
                 When(kind=Invoice.Kind.CREDIT_NOTE, then=Value(PaymentStatus.CREDIT)),
                 When(balance__lte=0, then=Value(PaymentStatus.PAID)),
+                When(collecting=True, then=Value(PaymentStatus.COLLECTING)),
                 When(due_date__lt=today, then=Value(PaymentStatus.OVERDUE)),
                 default=Value(PaymentStatus.UNPAID),
             ),

@@ -12,6 +12,11 @@ from .applications import (
     application_reject,
     application_submit,
 )
+from .direct_debits import (
+    direct_debit_file_build,
+    direct_debit_reject,
+    direct_debits_collect,
+)
 from .invitations import (
     InvitationError,
     invitation_accept,
@@ -37,6 +42,7 @@ from .register import company_unique_slug
 from .reminders import reminders_send
 from .renewals import renewals_issue
 from .reports import ledger_csv, ledger_rows, yearly_summary
+from .statements import statement_import, statement_lines_confirm
 
 __all__ = [
     "InvoiceDraft",
@@ -52,6 +58,9 @@ __all__ = [
     "application_submit",
     "company_unique_slug",
     "credit_note_issue",
+    "direct_debit_file_build",
+    "direct_debit_reject",
+    "direct_debits_collect",
     "dues_amounts",
     "first_year_fee",
     "invitation_accept",
@@ -77,5 +86,7 @@ __all__ = [
     "renewals_issue",
     "revision_approve",
     "revision_reject",
+    "statement_import",
+    "statement_lines_confirm",
     "yearly_summary",
 ]

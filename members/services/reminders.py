@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Invoice, Membership
+from ..models import Invoice, Membership, PaymentStatus
 from ..periods import human_date, last_day
 from .email import email_send, site_url
 from .invoicing import billing_recipients
@@ -67,6 +67,8 @@ def _run(today):
         Invoice.objects.invoices()
         .with_balance()
         .filter(balance__gt=0, due_date__lt=today)
+        # The bank is debiting it: no reminder to pay, no grace meanwhile.
+        .exclude(payment_status=PaymentStatus.COLLECTING)
         .select_related("company", "membership")
         .order_by("pk")
     )

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from ..invoice_document import invoice_document
 from ..invoice_pdf import invoice_pdf
-from ..models import Company, Invoice
+from ..models import Company, Invoice, Mandate
 from .my_space import is_company_admin, represented_company
 
 
@@ -29,6 +29,7 @@ def my_membership(request, slug):
             "invoices": invoices,
             "balance": balance,
             "is_admin": is_company_admin(company, request.user),
+            "mandates": Mandate.objects.visible_to(request.user).filter(company=company),
         },
     )
 

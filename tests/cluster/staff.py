@@ -91,7 +91,7 @@ def work_waiting(times=1):
         ProfileRevision.objects.create(company=company, changes={"city": "Elne"})
         ContactFactory(company=company, approved=False)
         OfferFactory(company=company, status="pending")
-        invoice(overdue=True)
+        rejected_debit(invoice(overdue=True))
         LeaseFactory(office=OfficeFactory(), start=date(2024, 1, 1), end=today + timedelta(days=30))
         EmailLog.objects.create(
             kind="invitation", to="a@b.example", subject="s", body="b", status="failed"
@@ -102,6 +102,8 @@ def work_waiting(times=1):
     ContactFactory(approved=True)
     OfferFactory(status="approved")
     invoice(overdue=False)
+    # Past due but being collected by direct debit: neither overdue nor rejected.
+    rejected_debit(invoice(overdue=True), reject=False)
     LeaseFactory(office=OfficeFactory(), start=date(2024, 1, 1), end=today + timedelta(days=200))
     EmailLog.objects.create(
         kind="invitation", to="a@b.example", subject="s", body="b", status="sent"
@@ -112,6 +114,23 @@ def work_waiting(times=1):
         "contacts": times,
         "offers": times,
         "invoices": times,
+        "debits": times,
         "leases": times,
         "emails": times,
     }
+
+
+def rejected_debit(issued, *, reject=True):
+    """Collect an invoice by direct debit and record the bank's rejection: the invoice is
+    open again, and the rejection waits for staff."""
+    from members.sepa_calendar import earliest_collection_date
+    from members.services import direct_debits
+    from tests.members.sepa_factories import MandateFactory
+
+    MandateFactory(company=issued.company)
+    file = direct_debits.direct_debit_file_build(
+        invoices=[issued], collection_date=earliest_collection_date(timezone.localdate())
+    )
+    if reject:
+        direct_debits.direct_debit_reject(debit=file.debits.get(), date=timezone.localdate())
+    return issued

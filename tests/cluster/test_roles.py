@@ -119,7 +119,7 @@ def test_management_does_everything_staff_do_but_manage_users(client, cluster_at
     assert {"members", "dues", "incubator", "occupancy", "students"} <= figures
     assert {"members", "dues-collected", "startups", "students", "placements"} <= tiles
     assert "Studio Canigou" in html  # placements by host company
-    assert len(todo_rows(client.get(reverse("admin:index")))) == 7
+    assert len(todo_rows(client.get(reverse("admin:index")))) == 8
     # Users are read (to pick a representative), never changed: that could make a superuser.
     assert status(client, "admin:auth_user_add") == 403
     assert status(client, "admin:auth_group_changelist") == 403
@@ -141,13 +141,13 @@ def test_accounting_handles_dues_and_never_sees_a_student(client, cluster_at_wor
         assert status(client, name) == 200, name
     assert status(client, "admin:members_invoice_pay", cluster_at_work.pk) == 200
     figures, tiles, html = dashboard_figures(client)
-    assert figures == {"members", "members-by-year", "dues"}
-    assert tiles == {"members", "renewal-rate", "dues-collected"}
+    assert figures == {"members", "members-by-year", "dues", "collection"}
+    assert tiles == {"members", "renewal-rate", "dues-collected", "direct-debit-share", "dso"}
     assert "Studio Canigou" not in html
     csv = reverse("staff-dashboard-csv")
     assert client.get(csv, {"year": YEAR, "figure": "dues"}).status_code == 200
     assert client.get(csv, {"year": YEAR, "figure": "placements-by-company"}).status_code == 404
-    assert list(todo_rows(client.get(reverse("admin:index")))) == ["invoices", "emails"]
+    assert list(todo_rows(client.get(reverse("admin:index")))) == ["invoices", "debits", "emails"]
     # Never a student, nor the school, nor applications or the incubator.
     for name in (
         "admin:cluster_student_changelist",
@@ -265,9 +265,9 @@ def test_the_dashboard_of_a_role_costs_no_more_than_its_sections(
 ):
     client = logged_in(client, roles.ACCOUNTING)
 
-    # Session, user, permissions, the identity, the years; members (5) and dues (5) only:
-    # the whole dashboard costs 26.
-    with django_assert_max_num_queries(18):
+    # Session, user, permissions, the identity, the years; members (5), dues (5) and
+    # collection (2) only: the whole dashboard costs 28.
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("staff-dashboard"), {"year": YEAR})
 
     assert response.status_code == 200

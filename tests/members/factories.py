@@ -145,3 +145,4 @@ class ClusterIdentityFactory(DjangoModelFactory):
     bank_name = "Banque de test"
     iban = "FR7630006000011234567890189"
     bic = "AGRIFRPP"
+    sepa_creditor_id = "FR72ZZZ123456"

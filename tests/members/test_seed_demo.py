@@ -248,10 +248,15 @@ def test_staff_option_twice_keeps_one_user_and_its_password(settings):
 def delete_dues():
     """Invoices and leases protect their company (records to keep); clear them to re-seed."""
     from cluster.models import Placement
+    from members.models import BankStatement, DirectDebit, DirectDebitFile, Mandate
     from startups.models import Lease
 
     Placement.objects.all().delete()
     Lease.objects.all().delete()
+    BankStatement.objects.all().delete()
+    DirectDebit.objects.all().delete()
+    DirectDebitFile.objects.all().delete()
+    Mandate.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.all().delete()
     Membership.objects.all().delete()
@@ -266,3 +271,21 @@ def test_seed_publishes_a_few_open_offers_once():
     open_offers = Offer.objects.open()
     assert open_offers.count() == Offer.objects.count() == 6
     assert open_offers.filter(company__slug="vroom").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_collects_some_dues_by_direct_debit_one_rejected_one_statement_partly_matched():
+    from members.models import BankStatement, DirectDebit, Payment, StatementLine
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    assert DirectDebit.objects.filter(status="collected").count() >= 3
+    assert DirectDebit.objects.filter(status="rejected").count() == 1
+    assert Payment.objects.filter(method="debit").exists()
+    statement = BankStatement.objects.get()
+    statuses = set(statement.lines.values_list("status", flat=True))
+    assert statuses == {
+        StatementLine.Status.CONFIRMED,
+        StatementLine.Status.PROPOSED,
+        StatementLine.Status.UNMATCHED,
+    }

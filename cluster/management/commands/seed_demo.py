@@ -42,6 +42,7 @@ class Command(BaseCommand):
             members_demo.seed_identity()
             added = members_demo.seed_cluster()
             members_demo.seed_dues()
+            members_demo.seed_direct_debits()
             members_demo.seed_offers()
             startups_demo.seed_incubator()
             school = cluster_demo.seed_school()
