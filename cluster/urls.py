@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from members.auth import LoginForm
 from members.forms import PasswordResetForm
 
 from . import views
@@ -18,6 +19,11 @@ urlpatterns = [
     # SVG icon (its static URL, hashed in production, is looked up at request time).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

@@ -60,7 +60,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's backend, finding the account by username or email address, case ignored.
+    "members.auth.EmailBackend",
 ]
 
 ROOT_URLCONF = "cluster.urls"
@@ -169,6 +170,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures count under the account's username, in lower case, whichever way it was typed
+# ("Lea@Vroom.example", "lea@vroom.example"): a case-only difference is the same account.
+AXES_USERNAME_CALLABLE = "members.auth.axes_username"
 
 # django-csp 4: no inline scripts anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -186,7 +186,7 @@ def accept_invitation(request, token):
                 request, "members/my/invitation_invalid.html", {"error": error}, status=400
             )
         if not existing:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="members.auth.EmailBackend")
         messages.success(
             request,
             _("Welcome. You now keep the profile of %(company)s.")
