@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from members.auth import LoginForm
-from members.forms import PasswordResetForm
+from members.views.accounts import PasswordResetView
 
 from . import views
 
@@ -26,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

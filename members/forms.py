@@ -237,8 +237,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's password reset, its email sent through the one email path (logged, after
-    the commit, a failure recorded rather than raised)."""
+    """Django's password reset, its email sent through the one email path (logged, from a
+    thread after the commit, a failure recorded rather than raised)."""
 
     def send_mail(
         self,
@@ -255,4 +255,5 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             template=email_template_name,
             context=context,
             kind="password_reset",
+            background=True,
         )

@@ -242,6 +242,15 @@ CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
+# Password resets: at most this many emails an hour to one address, and this many
+# requests an hour from one visitor's address; beyond, the same "check your email" page
+# and no email (members.throttle, like /join/).
+CITE_PASSWORD_RESETS_PER_ADDRESS = env.int("CITE_PASSWORD_RESETS_PER_ADDRESS", default=3)
+CITE_PASSWORD_RESETS_PER_IP = env.int("CITE_PASSWORD_RESETS_PER_IP", default=10)
+# Invitations to a company's space: at most this many an hour per company.
+CITE_INVITATIONS_PER_HOUR = env.int("CITE_INVITATIONS_PER_HOUR", default=20)
+# Emails that anyone can cause (password resets) leave from a thread after the response.
+CITE_SEND_EMAIL_IN_BACKGROUND = env.bool("CITE_SEND_EMAIL_IN_BACKGROUND", default=True)
 # Days after staff's decision before purge_applications anonymises an application: a
 # rejected one (the company and the person), an approved one (the person: the company is
 # in the register and the person a representative). Pending ones wait for a decision.
