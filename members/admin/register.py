@@ -13,7 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
-from ..forms import InvitationForm
+from ..forms import InvitationForm, LogoField
 from ..models import (
     Company,
     Contact,
@@ -205,7 +205,12 @@ class CompanyAdmin(AllOrNothingImportAdmin):
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # Staff's uploads go through the representatives' logo pipeline (pixel budget,
+        # re-encoding), not Django's ImageField, which stores the file as it came.
+        models.ImageField: {"form_class": LogoField},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sectors")
