@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
+from ..fields import BoundedDateFormField
 from ..forms import DateInput
 from ..invoice_document import euros
 from ..models import (
@@ -29,7 +30,7 @@ from .confirm import Preview, confirmation_page, done
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (€)"), max_digits=10, decimal_places=2)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateFormField(label=_("Date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
 
