@@ -1,9 +1,29 @@
-"""The visitor's address behind a reverse proxy."""
+"""The visitor's address behind a reverse proxy, and query strings PostgreSQL cannot read."""
 
 import ipaddress
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import MiddlewareNotUsed, SuspiciousOperation
+
+
+class NulByteInQuery(SuspiciousOperation):
+    """A query string holding a NUL character."""
+
+
+def refuse_nul_bytes(get_response):
+    """Answer 400 to a query string holding a NUL character (%00), in a name or a value.
+
+    PostgreSQL cannot hold NUL in a text value: a search, filter or autocomplete term with
+    one would fail in the database (a 500). No page of Cité has a use for it.
+    """
+
+    def middleware(request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                raise NulByteInQuery("NUL character in the query string")
+        return get_response(request)
+
+    return middleware
 
 
 def _is_address(value):
