@@ -14,6 +14,12 @@ from tests.members.test_applications import form_data
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Ask for the English pages, so that assertions never depend on the French catalog."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def test_one_address_typed_from_many_visitors_gets_a_bounded_number_of_acknowledgments(
     client, settings, django_capture_on_commit_callbacks
 ):

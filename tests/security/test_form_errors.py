@@ -16,6 +16,13 @@ from tests.members.factories import RepresentativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Ask for the English pages, so that assertions never depend on the French catalog."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 KPI = {"headcount": 5, "revenue": "12000", "funds_raised": "50000", "jobs_created": 2}
 TWICE = "Figures for this date are entered already"
 RANGE = "between the years 1900 and 2199"

@@ -10,6 +10,13 @@ from tests.members.factories import RepresentativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Ask for the English pages, so that assertions never depend on the French catalog."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 PASSWORD = "s3cret-pass!"  # tests.members.factories.UserFactory's
 
 

@@ -20,6 +20,12 @@ from tests.members.factories import CompanyFactory, UserFactory, profile_data
 from .test_hostile_uploads import png_declaring
 
 
+@pytest.fixture(autouse=True)
+def _english_pages(client):
+    """Ask for the English pages, so that assertions never depend on the French catalog."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def blank_png(width, height):
     """Return a real, valid 1-bit PNG of this size, written row by row: 9,400 × 9,400 pixels
     make about 350 kB, as in the report, without Pillow holding them in memory."""
