@@ -87,6 +87,15 @@ class Student(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def clean(self):
+        # The constraint compares addresses as written; people do not: "Lea@X.fr" is
+        # "lea@x.fr", as the student import already reads it.
+        if (
+            self.email
+            and Student.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"email": _("Another student already has this email address.")})
+
 
 class PlacementQuerySet(PeriodQuerySet):
     def internships(self):

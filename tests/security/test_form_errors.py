@@ -186,3 +186,16 @@ def test_every_date_field_of_every_admin_add_form_refuses_9999(staff_client):
     assert {"startups.Lease", "members.Membership", "startups.KpiSnapshot"} <= {
         entry.split(".")[0] + "." + entry.split(".")[1] for entry in checked
     }, checked
+
+
+def test_a_student_email_differing_only_in_case_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from tests.cluster.factories import StudentFactory
+
+    first = StudentFactory(email="lea@ecole.example")
+    second = StudentFactory.build(email="Lea@Ecole.example", programme=first.programme)
+    with pytest.raises(ValidationError) as caught:
+        second.full_clean()
+    assert "Another student already has this email address." in caught.value.message_dict["email"]
+    first.full_clean()  # the student itself is not its own duplicate
