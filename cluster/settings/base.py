@@ -44,7 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cluster.middleware.ReverseProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # A query string with a NUL character: 400 (PostgreSQL cannot compare text with one).
+    # An admin query string with a NUL character: 400 (PostgreSQL cannot hold one).
     "cluster.middleware.refuse_nul_bytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
