@@ -212,7 +212,7 @@ def create_staff_session():
     )
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "members.auth.EmailBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     # Sent as a plain Cookie header: the Secure flag only stops browsers, over HTTP.

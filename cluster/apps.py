@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ClusterConfig(AppConfig):
     name = "cluster"
     verbose_name = _("Cluster")
+
+    def ready(self):
+        from django.contrib import admin
+
+        from .admin.lookups import use_checked_change_lists
+
+        # The admin modules are loaded (django.contrib.admin comes first in INSTALLED_APPS
+        # and autodiscovers them): every change list checks its lookups from now on.
+        use_checked_change_lists(admin.site)

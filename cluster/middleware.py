@@ -1,9 +1,38 @@
-"""The visitor's address behind a reverse proxy."""
+"""The visitor's address behind a reverse proxy, and query strings PostgreSQL cannot read."""
 
+import functools
 import ipaddress
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import MiddlewareNotUsed, SuspiciousOperation
+from django.urls import reverse
+
+
+class NulByteInQuery(SuspiciousOperation):
+    """A query string holding a NUL character."""
+
+
+def refuse_nul_bytes(get_response):
+    """Answer 400 to an admin page asked with a NUL character (%00) in its query string.
+
+    PostgreSQL cannot hold NUL in a text value: the admin's search and autocomplete terms,
+    which reach the database as typed, would fail there (a 500). The public pages read
+    their parameters with forms, which already refuse NUL with a message of their own.
+    """
+
+    def middleware(request):
+        if request.path.startswith(_admin_prefix()):
+            for name, values in request.GET.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    raise NulByteInQuery("NUL character in the query string")
+        return get_response(request)
+
+    return middleware
+
+
+@functools.cache
+def _admin_prefix():
+    return reverse("admin:index")
 
 
 def _is_address(value):

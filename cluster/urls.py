@@ -7,7 +7,8 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from members.forms import PasswordResetForm
+from members.auth import LoginForm
+from members.views.accounts import PasswordResetView
 
 from . import views
 
@@ -22,8 +23,13 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("language/<str:code>/", views.switch_language, name="switch-language"),
     path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
+    path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,6 +1,10 @@
-"""Model fields that normalise an identifier before validating and storing it."""
+"""Model fields: one-line texts, identifiers normalised before validation, and dates
+within years people mean."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import identifiers
 from .text import validate_single_line
@@ -105,3 +109,36 @@ class NafCodeField(NormalisedCharField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 6)
         super().__init__(*args, **kwargs)
+
+
+# Years a date typed in Cité may have. Beyond 9999 Python's date cannot go, and a date near
+# it overflows as soon as a period or a due date is counted from it (9999-12-31 + 1 day):
+# every date of a form, the admin, a filter or an import is held between these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def validate_date_range(value):
+    """Refuse a date (or datetime) outside the years FIRST_YEAR to LAST_YEAR."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+class BoundedDateFormField(forms.DateField):
+    """A form's date between FIRST_YEAR and LAST_YEAR, checked with the field, before the
+    form's clean() counts anything from it."""
+
+    default_validators = [validate_date_range]
+
+
+class DateField(models.DateField):
+    """Every date field of Cité's models: years FIRST_YEAR to LAST_YEAR, in model forms,
+    the admin and ``full_clean()`` (imports, services)."""
+
+    default_validators = [validate_date_range]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": BoundedDateFormField, **kwargs})

@@ -9,8 +9,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds, search, towns
+from .fields import BoundedDateFormField
 from .forms import DateInput
 from .models import Company, Offer, Sector
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date of a filter, between the years the models accept (members.fields): a date
+    beyond is a form error, and the filter is left out, rather than a query that overflows."""
+
+    field_class = BoundedDateFormField
 
 
 def has_open_offers():
@@ -138,7 +146,7 @@ class OfferFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     city = django_filters.CharFilter(label=_("Town"), method="filter_city", max_length=100)
-    start = django_filters.DateFilter(
+    start = DateFilter(
         label=_("Starting on or after"),
         field_name="start_date",
         lookup_expr="gte",

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
@@ -49,6 +50,20 @@ def _https_by_default(model_field, **kwargs):
         kwargs["assume_scheme"] = "https"
         kwargs["widget"] = forms.TextInput(attrs={"inputmode": "url"})
     return model_field.formfield(**kwargs)
+
+
+class LogoField(forms.FileField):
+    """A logo upload through the logo pipeline (members.images.process_logo): its header
+    checked before any pixel is decoded, then shrunk and re-encoded without metadata. For
+    forms that set the model's ImageField directly (the admin's company form)."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if isinstance(value, UploadedFile):
+            return process_logo(value)
+        return value
 
 
 class ProfileForm(forms.ModelForm):
@@ -237,8 +252,8 @@ class ApplicationForm(forms.ModelForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's password reset, its email sent through the one email path (logged, after
-    the commit, a failure recorded rather than raised)."""
+    """Django's password reset, its email sent through the one email path (logged, from a
+    thread after the commit, a failure recorded rather than raised)."""
 
     def send_mail(
         self,
@@ -255,4 +270,5 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             template=email_template_name,
             context=context,
             kind="password_reset",
+            background=True,
         )

@@ -25,6 +25,12 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 MAX_SIDE = 10_000  # pixels, on either side of the uploaded image
+# Pixels of the uploaded image, read from its header before any is decoded: decoding costs
+# about 4 bytes a pixel, so 25 Mpx keep one upload near 100 MB of a worker's memory. Pillow's
+# own limit (Image.MAX_IMAGE_PIXELS) is set to the same in MembersConfig.ready, so that
+# every Image.open in the process warns above it and refuses twice as much.
+MAX_PIXELS = 25_000_000
+MAX_MEGAPIXELS = MAX_PIXELS // 1_000_000
 OUTPUT_SIDE = 1024  # pixels, on the longer side of the stored logo
 JPEG_QUALITY = 88
 NAME_MAX_LENGTH = 40
@@ -64,8 +70,9 @@ MESSAGES = {
         "This image is %(width)s × %(height)s pixels; each side must be at most %(limit)s pixels."
     ),
     "bomb": _(
-        "This image has too many pixels to be processed safely. Upload a smaller image: "
-        "%(side)s pixels on the longer side are plenty for a logo."
+        "This image has too many pixels to be processed safely: at most %(limit)s megapixels "
+        "are accepted (5000 × 5000, say). Upload a smaller image: %(side)s pixels on the "
+        "longer side are plenty for a logo."
     ),
     "corrupt": _(
         "This image is damaged or incomplete and cannot be read. "
@@ -119,7 +126,7 @@ def process_logo(uploaded):
         except ValidationError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise _refusal("bomb", side=OUTPUT_SIDE) from error
+            raise _bomb() from error
         except _DECODING_ERRORS as error:
             logger.info("Refused a damaged logo %r: %s", _name_of(uploaded), error)
             raise _refusal("corrupt") from error
@@ -138,6 +145,10 @@ def safe_name(original, extension):
     stem = PurePosixPath(str(original or "").replace("\\", "/")).stem
     slug = slugify(stem)[:NAME_MAX_LENGTH].strip("-_")
     return f"{slug or FALLBACK_NAME}.{extension}"
+
+
+def _bomb():
+    return _refusal("bomb", limit=MAX_MEGAPIXELS, side=OUTPUT_SIDE)
 
 
 def _refusal(code, **params):
@@ -186,11 +197,12 @@ def _open(data):
     width, height = image.size
     if width > MAX_SIDE or height > MAX_SIDE:
         raise _refusal("too_big_dimensions", width=width, height=height, limit=MAX_SIDE)
-    # Image.open already checks this, but through the warnings filter, which another thread
-    # may reset at any moment (catch_warnings is process-wide): check again without it.
-    limit = Image.MAX_IMAGE_PIXELS
-    if limit and width * height > limit:
-        raise _refusal("bomb", side=OUTPUT_SIDE)
+    # The pixel budget, from the header: no pixel is decoded yet. Image.open checks Pillow's
+    # limit too, but through the warnings filter, which another thread may reset at any
+    # moment (catch_warnings is process-wide): this check does not depend on it.
+    limit = min(MAX_PIXELS, Image.MAX_IMAGE_PIXELS or MAX_PIXELS)
+    if width * height > limit:
+        raise _bomb()
     return image
 
 

@@ -151,15 +151,41 @@ def not_utf8_message(before):
     ) % {"row": row}
 
 
+# An XLSX is a zip archive: a small upload may unpack into gigabytes (a "zip bomb"), or
+# declare a sheet a million rows long. Both are refused before openpyxl reads that far.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+
+
 def _xlsx_rows(content):
+    not_a_workbook = _(
+        "This file is not an Excel workbook (XLSX). A CSV file must be imported as CSV."
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetError(not_a_workbook) from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            _("This workbook unpacks into more than %(limit)d MB: save only the sheet to import.")
+            % {"limit": MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)}
+        )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SpreadsheetError(
-            _("This file is not an Excel workbook (XLSX). A CSV file must be imported as CSV.")
-        ) from exc
+        raise SpreadsheetError(not_a_workbook) from exc
     try:
-        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+        rows = []
+        for row in workbook.active.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            if len(rows) > MAX_ROWS:
+                raise SpreadsheetError(
+                    _("The sheet has more than %(limit)d rows: import it in parts.")
+                    % {"limit": MAX_ROWS}
+                )
+            rows.append(list(row))
+        return rows
     finally:
         workbook.close()
 

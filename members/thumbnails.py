@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
 
-from .images import STORAGE_ERRORS
+from .images import MAX_PIXELS, STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,10 @@ def thumbnail_url(logo, size="small"):
 def _make(logo, name, pixels):
     try:
         with logo.storage.open(logo.name, "rb") as source, Image.open(source) as image:
+            # A logo stored before the pixel budget (or by hand) is not decoded on a page.
+            if image.width * image.height > MAX_PIXELS:
+                logger.warning("No thumbnail of %s: %s × %s pixels", logo.name, *image.size)
+                return False
             image.thumbnail((pixels, pixels))
             if image.mode not in ("RGB", "RGBA"):
                 image = image.convert("RGBA")

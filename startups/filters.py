@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.filters import DateFilter
 from members.forms import DateInput
 from members.periods import validate_period
 
@@ -41,13 +42,13 @@ class AvailabilityFilter(django_filters.FilterSet):
     good". An unbound search (no data at all) is the empty search, not "every office".
     """
 
-    start = django_filters.DateFilter(
+    start = DateFilter(
         label=_("Free from"),
         method="filter_period",
         widget=DATE_WIDGET,
         help_text=_("Empty: today."),
     )
-    end = django_filters.DateFilter(
+    end = DateFilter(
         label=_("Until"),
         method="filter_period",
         widget=DATE_WIDGET,

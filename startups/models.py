@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.constraints import NoOverlapConstraint
-from members.fields import SingleLineField
+from members.fields import DateField, SingleLineField
 from members.models import MONEY, Company, Contact, localized, validate_not_negative
 from members.periods import PeriodQuerySet, human_date, validate_period
 
@@ -78,9 +78,9 @@ class Incubation(models.Model):
         Programme, on_delete=models.PROTECT, related_name="incubations", verbose_name=_("programme")
     )
     cohort = SingleLineField(_("cohort"), max_length=20, help_text=_("For example 2025-A."))
-    start = models.DateField(_("entry date"))
-    planned_end = models.DateField(_("planned end"))
-    end = models.DateField(_("exit date"), null=True, blank=True)
+    start = DateField(_("entry date"))
+    planned_end = DateField(_("planned end"))
+    end = DateField(_("exit date"), null=True, blank=True)
     outcome = SingleLineField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     mentor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,7 +166,7 @@ class KpiSnapshot(models.Model):
     incubation = models.ForeignKey(
         Incubation, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("incubation")
     )
-    date = models.DateField(_("date"))
+    date = DateField(_("date"))
     headcount = models.PositiveIntegerField(_("headcount"))
     revenue = models.DecimalField(
         _("revenue (€, last 12 months)"), **MONEY, validators=[validate_not_negative]
@@ -191,7 +191,15 @@ class KpiSnapshot(models.Model):
         verbose_name = _("KPI snapshot")
         verbose_name_plural = _("KPI snapshots")
         constraints = [
-            models.UniqueConstraint(fields=["incubation", "date"], name="startups_kpi_one_per_day")
+            models.UniqueConstraint(
+                fields=["incubation", "date"],
+                name="startups_kpi_one_per_day",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Figures for this date are entered already: change them rather than "
+                    "adding them again."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -206,8 +214,8 @@ class Milestone(models.Model):
         verbose_name=_("incubation"),
     )
     title = SingleLineField(_("title"), max_length=200)
-    target_date = models.DateField(_("target date"))
-    done_date = models.DateField(_("done on"), null=True, blank=True)
+    target_date = DateField(_("target date"))
+    done_date = DateField(_("done on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -278,7 +286,7 @@ class Office(models.Model):
     list_rent = models.DecimalField(
         _("list rent (€ a month)"), **MONEY, validators=[validate_not_negative]
     )
-    delivery_date = models.DateField(
+    delivery_date = DateField(
         _("delivery date"), help_text=_("When the office can be let (the extension opens later).")
     )
     active = models.BooleanField(_("active"), default=True)
@@ -317,8 +325,8 @@ class Lease(models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.PROTECT, related_name="leases", verbose_name=_("company")
     )
-    start = models.DateField(_("start"))
-    end = models.DateField(
+    start = DateField(_("start"))
+    end = DateField(
         _("end"), null=True, blank=True, help_text=_("The first day no longer let; empty: open.")
     )
     monthly_rent = models.DecimalField(

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -9,6 +10,20 @@ from django.views.decorators.http import require_http_methods
 from members.models import Company
 
 from .forms import KpiForm
+from .models import KpiSnapshot
+
+
+def _saved(snapshot, form):
+    """Save the snapshot; on the same date sent twice at once, tell the second sender as if
+    they had sent it after, with a form error."""
+    try:
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError:
+        constraint = next(c for c in KpiSnapshot._meta.constraints if c.name.endswith("per_day"))
+        form.add_error(None, constraint.violation_error_message)
+        return False
+    return True
 
 
 @login_required
@@ -22,9 +37,9 @@ def my_kpis(request, slug):
     if request.method == "POST" and form.is_valid():
         snapshot = form.save(commit=False)
         snapshot.entered_by = request.user
-        snapshot.save()
-        messages.success(request, _("Figures of %(date)s saved.") % {"date": snapshot.date})
-        return redirect("startups:my-kpis", slug=company.slug)
+        if _saved(snapshot, form):
+            messages.success(request, _("Figures of %(date)s saved.") % {"date": snapshot.date})
+            return redirect("startups:my-kpis", slug=company.slug)
     return render(
         request,
         "startups/my/kpis.html",

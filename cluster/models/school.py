@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.fields import SingleLineField
+from members.fields import DateField, SingleLineField
 from members.models import Company, Offer, localized, validate_not_negative
 from members.periods import PeriodQuerySet, human_date, validate_period
 
@@ -71,14 +71,14 @@ class Student(models.Model):
     status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ENROLLED
     )
-    status_changed_on = models.DateField(
+    status_changed_on = DateField(
         _("status since"), null=True, blank=True, help_text=_("When the student graduated or left.")
     )
     consent_share_with_companies = models.BooleanField(
         _("agrees that member companies see their profile"), default=False
     )
     consent_news = models.BooleanField(_("agrees to receive the cluster's news"), default=False)
-    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
+    anonymised_on = DateField(_("anonymised on"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -94,6 +94,15 @@ class Student(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        # The constraint compares addresses as written; people do not: "Lea@X.fr" is
+        # "lea@x.fr", as the student import already reads it.
+        if (
+            self.email
+            and Student.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"email": _("Another student already has this email address.")})
 
 
 class PlacementQuerySet(PeriodQuerySet):
@@ -131,8 +140,8 @@ class Placement(models.Model):
         help_text=_("The post: an internship waits a third of the previous one's length."),
     )
     kind = SingleLineField(_("kind"), max_length=12, choices=Kind.choices)
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"), help_text=_("The first day after the placement."))
+    start = DateField(_("start"))
+    end = DateField(_("end"), help_text=_("The first day after the placement."))
     tutor = SingleLineField(_("tutor at the company"), max_length=150)
     weekly_hours = models.DecimalField(
         _("hours a week"), max_digits=4, decimal_places=1, default=Decimal("35.0")

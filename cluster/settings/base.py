@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "cluster.middleware.ReverseProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # An admin query string with a NUL character: 400 (PostgreSQL cannot hold one).
+    "cluster.middleware.refuse_nul_bytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,7 +62,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's backend, finding the account by username or email address, case ignored.
+    "members.auth.EmailBackend",
 ]
 
 ROOT_URLCONF = "cluster.urls"
@@ -169,6 +172,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures count under the account's username, in lower case, whichever way it was typed
+# ("Lea@Vroom.example", "lea@vroom.example"): a case-only difference is the same account.
+AXES_USERNAME_CALLABLE = "members.auth.axes_username"
 
 # django-csp 4: no inline scripts anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -242,6 +248,15 @@ CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
+# Password resets: at most this many emails an hour to one address, and this many
+# requests an hour from one visitor's address; beyond, the same "check your email" page
+# and no email (members.throttle, like /join/).
+CITE_PASSWORD_RESETS_PER_ADDRESS = env.int("CITE_PASSWORD_RESETS_PER_ADDRESS", default=3)
+CITE_PASSWORD_RESETS_PER_IP = env.int("CITE_PASSWORD_RESETS_PER_IP", default=10)
+# Invitations to a company's space: at most this many an hour per company.
+CITE_INVITATIONS_PER_HOUR = env.int("CITE_INVITATIONS_PER_HOUR", default=20)
+# Emails that anyone can cause (password resets) leave from a thread after the response.
+CITE_SEND_EMAIL_IN_BACKGROUND = env.bool("CITE_SEND_EMAIL_IN_BACKGROUND", default=True)
 # Days after staff's decision before purge_applications anonymises an application: a
 # rejected one (the company and the person), an approved one (the person: the company is
 # in the register and the person a representative). Pending ones wait for a decision.

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 POSTGRESQL = "django.db.backends.postgresql"
 LOCAL_MEMORY = "django.core.cache.backends.locmem.LocMemCache"
-REDIS = "django_redis.cache.RedisCache"
+REDIS = "cluster.cache.RedisCache"  # django-redis, clearing its own keys only
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 # Spellings of EMAIL_URL that Cité read before it used django-environ, and what to write now.

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..csv_export import csv_response, variant_of
+from ..fields import BoundedDateFormField
 from ..forms import DateInput
 from ..invoice_document import euros
 from ..models import (
@@ -31,7 +32,7 @@ from .direct_debits import collect_invoices, has_collect_permission
 
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("Amount (€)"), max_digits=10, decimal_places=2)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateFormField(label=_("Date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=Payment.Method.choices)
     reference = forms.CharField(label=_("Reference"), required=False, max_length=100)
 

@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..csv_export import EXPORT_FORMATS
-from ..forms import InvitationForm
+from ..forms import InvitationForm, LogoField
 from ..models import (
     Company,
     Contact,
@@ -207,7 +207,12 @@ class CompanyAdmin(AllOrNothingImportAdmin):
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # Staff's uploads go through the representatives' logo pipeline (pixel budget,
+        # re-encoding), not Django's ImageField, which stores the file as it came.
+        models.ImageField: {"form_class": LogoField},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("sectors")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import SingleLineField
+from ..fields import DateField, SingleLineField
 from .common import MONEY, validate_positive
 from .sepa import DirectDebit
 
@@ -117,10 +117,10 @@ class Invoice(models.Model):
         blank=True,
         verbose_name=_("credit note for"),
     )
-    issue_date = models.DateField(_("issue date"))
-    due_date = models.DateField(_("due date"))
-    period_start = models.DateField(_("period start"), null=True, blank=True)
-    period_end = models.DateField(_("period end"), null=True, blank=True)
+    issue_date = DateField(_("issue date"))
+    due_date = DateField(_("due date"))
+    period_start = DateField(_("period start"), null=True, blank=True)
+    period_end = DateField(_("period end"), null=True, blank=True)
     description = SingleLineField(_("description"), max_length=300)
     seller_name = SingleLineField(_("seller"), max_length=200)
     seller_address = models.TextField(_("seller's address"))
@@ -216,7 +216,7 @@ class Payment(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
     )
-    date = models.DateField(_("date"))
+    date = DateField(_("date"))
     amount = models.DecimalField(_("amount (€)"), **MONEY, validators=[validate_positive])
     method = SingleLineField(_("method"), max_length=10, choices=Method.choices)
     reference = SingleLineField(_("reference"), max_length=100, blank=True)

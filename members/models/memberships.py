@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..constraints import NoOverlapConstraint
-from ..fields import SingleLineField
+from ..fields import DateField, SingleLineField
 from ..periods import PeriodQuerySet, format_period, validate_period
 from .common import MONEY, localized, validate_not_negative
 
@@ -85,13 +85,13 @@ class Membership(models.Model):
     plan = models.ForeignKey(
         MembershipPlan, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("plan")
     )
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"), help_text=_("The first day no longer covered."))
+    start = DateField(_("start"))
+    end = DateField(_("end"), help_text=_("The first day no longer covered."))
     fee = models.DecimalField(_("fee (€, before tax)"), **MONEY, validators=[validate_not_negative])
     status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
     )
-    status_since = models.DateField(_("status since"), default=timezone.localdate, editable=False)
+    status_since = DateField(_("status since"), default=timezone.localdate, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import SingleLineField
+from ..fields import DateField, SingleLineField
 from .common import MONEY, Reviewed, app_model, localized, validate_not_negative
 
 
@@ -54,7 +54,7 @@ class Offer(Reviewed):
     description_fr = models.TextField(_("description (French)"))
     description_en = models.TextField(_("description (English)"), blank=True)
     kind = SingleLineField(_("kind"), max_length=12, choices=Kind.choices)
-    start_date = models.DateField(_("start date"))
+    start_date = DateField(_("start date"))
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), null=True, blank=True, help_text=_("Empty for a permanent job.")
     )
@@ -70,7 +70,7 @@ class Offer(Reviewed):
         validators=[validate_not_negative],
         help_text=_("For an internship."),
     )
-    expires_on = models.DateField(_("open until"))
+    expires_on = DateField(_("open until"))
     apply_email = models.EmailField(
         _("apply by email to"), blank=True, help_text=_("Where candidates send their application.")
     )

@@ -9,12 +9,13 @@ logged email and records the outcome; a failure is logged and shown to staff (wi
 """
 
 import logging
+import threading
 from email.utils import formataddr, parseaddr
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ def email_send(
     key: str | None = None,
     company=None,
     attachments: list[tuple[str, bytes, str]] = (),
+    background: bool = False,
 ) -> EmailLog | None:
     """Queue an email; return its log entry, or None when nothing is queued.
 
@@ -47,6 +49,10 @@ def email_send(
     nothing and returns None.
     ``attachments``: ``(filename, content, mimetype)`` triples, kept with the log entry so
     that sending again sends the same files.
+    ``background``: send from a thread of its own once the transaction commits, so that a
+    page anyone may ask for (a password reset) answers without waiting for the mail
+    server, and its timing does not tell whether an email went out
+    (``CITE_SEND_EMAIL_IN_BACKGROUND``; the test settings send at once).
     """
     recipients = [address for address in to if address]
     if not recipients:
@@ -71,8 +77,27 @@ def email_send(
         if key and EmailLog.objects.filter(key=key).exists():
             return None  # already queued or sent under this key
         raise
-    transaction.on_commit(partial(email_deliver, log_id=log.pk))
+    if background and settings.CITE_SEND_EMAIL_IN_BACKGROUND:
+        transaction.on_commit(partial(_deliver_in_background, log_id=log.pk))
+    else:
+        transaction.on_commit(partial(email_deliver, log_id=log.pk))
     return log
+
+
+def _deliver_in_background(*, log_id: int) -> threading.Thread:
+    """Send a logged email from a new thread, after the response. The thread is not a
+    daemon: a worker that stops waits for it (at most EMAIL_TIMEOUT); an email it could not
+    send stays "waiting to be sent" in the admin, which can send it again."""
+
+    def deliver():
+        try:
+            email_deliver(log_id=log_id)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=deliver, name=f"email-{log_id}")
+    thread.start()
+    return thread
 
 
 def email_deliver(*, log_id: int) -> bool:

@@ -53,6 +53,7 @@ def invitation_send(
             template="members/email/invitation.txt",
             context=context,
             kind="invitation",
+            background=True,
             company=company,
         )
     return invitation

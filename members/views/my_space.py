@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from .. import services
 from ..forms import AcceptInvitationForm, ContactForm, InvitationForm, ProfileForm
 from ..models import Company, ProfileRevision, Representative
+from ..throttle import over_limit
 
 
 def represented_company(request, slug, *, admin=False):
@@ -132,6 +133,16 @@ def my_contact_delete(request, slug, pk):
 def my_team(request, slug):
     company = represented_company(request, slug, admin=True)
     form = InvitationForm(request.POST or None, company=company)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and over_limit(f"invitations:{company.pk}", limit=settings.CITE_INVITATIONS_PER_HOUR)
+    ):
+        form.add_error(
+            None,
+            _("This company sent %(count)d invitations in the last hour; try again later.")
+            % {"count": settings.CITE_INVITATIONS_PER_HOUR},
+        )
     if request.method == "POST" and form.is_valid():
         services.invitation_send(
             company=company,
@@ -186,7 +197,7 @@ def accept_invitation(request, token):
                 request, "members/my/invitation_invalid.html", {"error": error}, status=400
             )
         if not existing:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="members.auth.EmailBackend")
         messages.success(
             request,
             _("Welcome. You now keep the profile of %(company)s.")

@@ -25,7 +25,7 @@ def test_staff_open_the_dashboard_switch_the_year_and_download_a_csv(
             member.save()
 
     page.goto(live_server.url + "/admin/")
-    page.get_by_label("Nom d’utilisateur").fill("marie")
+    page.get_by_label("E-mail").fill("marie")
     page.get_by_label("Mot de passe").fill("s3cret-pass!")
     page.get_by_role("button", name="Connexion").click()
     page.get_by_role("link", name="Tableau de bord et rapport annuel").click()

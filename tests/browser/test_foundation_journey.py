@@ -45,7 +45,7 @@ def test_staff_imports_the_register_spreadsheet_in_the_admin(
     )
 
     page.goto(live_server.url + "/admin/")
-    page.get_by_label(re.compile("Nom d’utilisateur|Username")).fill("marie")
+    page.get_by_label(re.compile("E-mail|Email")).fill("marie")
     page.get_by_label(re.compile("Mot de passe|Password")).fill("s3cret-pass!")
     page.locator("input[type=submit]").click()
     page.goto(live_server.url + "/admin/members/company/import/")

@@ -39,7 +39,7 @@ def test_staff_let_an_office_and_cannot_let_it_twice(live_server, page, django_u
 
     # 1. Staff create a lease.
     page.goto(live_server.url + "/admin/")
-    page.get_by_label("Nom d’utilisateur").fill("marie")
+    page.get_by_label("E-mail").fill("marie")
     page.get_by_label("Mot de passe").fill("s3cret-pass!")
     page.get_by_role("button", name="Connexion").click()
     fill_lease("Vroom", "01/03/2030", "01/09/2030")

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def log_in(page, url, username, password):
     page.goto(url)
-    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("E-mail").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Connexion").click()
 
@@ -56,3 +56,23 @@ def test_representative_edits_staff_approve_and_the_public_page_changes(
     logo_image = page.get_by_role("img", name="Logo de Vroom")
     expect(logo_image).to_be_visible()
     assert logo_image.evaluate("image => image.naturalWidth") > 0
+
+
+def test_a_representative_logs_in_with_the_address_a_phone_capitalised(live_server, page):
+    RepresentativeFactory(
+        user__username="lea@vroom.example",
+        user__email="lea@vroom.example",
+        company__trade_name="Vroom",
+        company__slug="vroom",
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/my/")
+    field = page.get_by_label("E-mail")
+    # The keyboard asked for is an email one, which neither capitalises nor corrects.
+    expect(field).to_have_attribute("inputmode", "email")
+    expect(field).to_have_attribute("autocapitalize", "none")
+    field.fill("Lea@Vroom.example")
+    page.get_by_label("Mot de passe").fill("s3cret-pass!")
+    page.get_by_role("button", name="Connexion").click()
+    expect(page).to_have_url(live_server.url + "/my/")
+    expect(page.get_by_role("link", name="Vroom").first).to_be_visible()

@@ -2,12 +2,16 @@
 
 import os
 import socket
+import uuid
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# The Redis database the deployment tests write to. Other runs and other sites may use it
+# too: each test writes under a key prefix of its own and deletes only those keys.
+REDIS_TEST_DB = int(os.environ.get("CITE_TEST_REDIS_DB", "2"))
 
 
 def _redis_is_up():
@@ -18,8 +22,22 @@ def _redis_is_up():
     return True
 
 
-def redis_url(db):
+def redis_url(db=REDIS_TEST_DB):
     return f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}"
+
+
+def own_key_prefix(purpose):
+    """Return a key prefix that no other test, run or site uses."""
+    return f"cite-test-{os.getpid()}-{purpose}-{uuid.uuid4().hex[:12]}"
+
+
+def delete_own_keys(server, prefix):
+    """Delete the keys under ``prefix`` (ours) from a redis.Redis, and no other; return how
+    many went."""
+    keys = list(server.scan_iter(match=prefix + "*", count=500))
+    if keys:
+        server.delete(*keys)
+    return len(keys)
 
 
 # CI sets CITE_REQUIRE_REDIS=1: there a missing Redis fails these tests instead of

@@ -12,16 +12,23 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
 from tests.members.factories import CompanyFactory, UserFactory
 
-from .services import closed_port, database_url, redis_url, requires_redis
+from .services import (
+    closed_port,
+    database_url,
+    delete_own_keys,
+    own_key_prefix,
+    redis_url,
+    requires_redis,
+)
 
 pytestmark = [
     requires_redis,
@@ -29,7 +36,6 @@ pytestmark = [
 ]
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-REDIS_DB = 2
 
 
 # Behind one load balancer, every app server sees the site's own host name.
@@ -80,7 +86,9 @@ def wait_until_serving(base, process):
 
 @contextlib.contextmanager
 def gunicorns(tmp_path, database_urls):
-    """Start one gunicorn instance (one worker) per database URL, sharing one Redis."""
+    """Start one gunicorn instance (one worker) per database URL, sharing one Redis under
+    a key prefix of their own, whose keys are deleted when they stop."""
+    prefix = own_key_prefix("two-servers")
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith("DJANGO_ALLOW")
     }
@@ -88,8 +96,8 @@ def gunicorns(tmp_path, database_urls):
         # The test settings, for their password hasher; caches and sessions as in production.
         DJANGO_SETTINGS_MODULE="cluster.settings.test",
         DJANGO_CONN_MAX_AGE="600",
-        REDIS_URL=redis_url(REDIS_DB),
-        CITE_CACHE_KEY_PREFIX=f"two-servers-{uuid.uuid4().hex}",
+        REDIS_URL=redis_url(),
+        CITE_CACHE_KEY_PREFIX=prefix,
         GUNICORN_WORKERS="1",
         GUNICORN_ACCESS_LOG="",
     )
@@ -115,6 +123,7 @@ def gunicorns(tmp_path, database_urls):
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+        delete_own_keys(redis.Redis.from_url(redis_url()), prefix)
 
 
 @pytest.fixture

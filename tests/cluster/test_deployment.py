@@ -25,11 +25,9 @@ from cluster.settings.storage import media_sources, media_storage_config
 from members.models import Company, ProfileRevision
 from tests.members.factories import CompanyFactory, RepresentativeFactory, profile_data
 
-from .services import closed_port, redis_url, requires_redis
+from .services import closed_port, delete_own_keys, own_key_prefix, redis_url, requires_redis
 
 pytestmark = pytest.mark.django_db
-
-REDIS_DB = 3  # apart from the database of the two-server test (2) and of CI's suite (1)
 
 
 def noisy_jpeg(side=400):
@@ -67,7 +65,7 @@ def test_the_cache_is_local_memory_without_redis_url_and_redis_with_it():
     unset = environment().cache_url("REDIS_URL", default=None)
     assert cache_config(unset)["default"]["BACKEND"].endswith("LocMemCache")
     config = redis_caches("redis://cache.internal:6379/0", key_prefix="cite")["default"]
-    assert config["BACKEND"] == "django_redis.cache.RedisCache"
+    assert config["BACKEND"] == "cluster.cache.RedisCache"
     assert config["LOCATION"] == "redis://cache.internal:6379/0"
     assert config["KEY_PREFIX"] == "cite"
     # A Redis outage costs at most a quarter of a second to connect, half to read.
@@ -80,7 +78,7 @@ def test_the_cache_is_local_memory_without_redis_url_and_redis_with_it():
 
 def test_a_password_tls_and_options_in_redis_url_reach_django_redis():
     config = redis_caches("rediss://:s3cret@cache.internal:6380/2?socket_timeout=2")["default"]
-    assert config["BACKEND"] == "django_redis.cache.RedisCache"
+    assert config["BACKEND"] == "cluster.cache.RedisCache"
     assert config["LOCATION"] == "rediss://:s3cret@cache.internal:6380/2"
     assert config["OPTIONS"]["SOCKET_TIMEOUT"] == 2
     assert config["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
@@ -148,7 +146,7 @@ def test_production_settings_put_media_on_s3_allow_its_images_and_secure_every_c
     assert result.returncode == 0, result.stderr
     storage, cache_backend, sessions, img_src, insecure = result.stdout.splitlines()
     assert storage == "storages.backends.s3.S3Storage"
-    assert cache_backend == "django_redis.cache.RedisCache"
+    assert cache_backend == "cluster.cache.RedisCache"
     assert sessions == "django.contrib.sessions.backends.cached_db"
     assert "https://media.example.org" in img_src
     assert insecure == "[]"  # every cookie is Secure and HttpOnly
@@ -205,13 +203,27 @@ def test_a_logo_uploaded_by_a_representative_lands_in_the_s3_bucket(
 # --- Redis: shared cache and sessions ------------------------------------------------------
 
 
+class OwnKeys:
+    """The test's Redis server, seen through the test's own key prefix."""
+
+    def __init__(self, server, prefix):
+        self.server, self.prefix = server, prefix
+
+    def own_keys(self):
+        return self.server.keys(self.prefix + "*")
+
+    def lose_them(self):
+        """Delete our keys, as a Redis restart without persistence would."""
+        return delete_own_keys(self.server, self.prefix)
+
+
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = redis_caches(redis_url(REDIS_DB), key_prefix=f"cite-test-{os.getpid()}")
-    server = redis.Redis.from_url(redis_url(REDIS_DB))
-    server.flushdb()
-    yield server
-    server.flushdb()
+    prefix = own_key_prefix("deployment")
+    settings.CACHES = redis_caches(redis_url(), key_prefix=prefix)
+    own = OwnKeys(redis.Redis.from_url(redis_url()), prefix)
+    yield own
+    own.lose_them()
 
 
 @requires_redis
@@ -220,7 +232,7 @@ def test_public_pages_are_cached_in_redis_and_an_edit_shows_at_once(client, redi
     first = client.get(company.get_absolute_url())
     second = client.get(company.get_absolute_url())
     assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
-    assert any(b"public-page" in key for key in redis_cache.keys("*"))
+    assert any(b"public-page" in key for key in redis_cache.own_keys())
     company.description_fr = "La DataCup, une box de données hors ligne."
     company.save()
     third = client.get(company.get_absolute_url())
@@ -233,8 +245,8 @@ def test_a_session_lives_on_when_redis_loses_it(client, redis_cache):
     representative = RepresentativeFactory()
     client.force_login(representative.user)
     assert client.get(reverse("members:my-companies")).status_code == 200
-    assert any(b"django.contrib.sessions" in key for key in redis_cache.keys("*"))
-    redis_cache.flushdb()  # a Redis restart without persistence
+    assert any(b"django.contrib.sessions" in key for key in redis_cache.own_keys())
+    assert redis_cache.lose_them()  # a Redis restart without persistence
     assert client.get(reverse("members:my-companies")).status_code == 200
 
 

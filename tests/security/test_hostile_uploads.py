@@ -204,7 +204,7 @@ def test_a_decompression_bomb_is_rejected_as_bomb_before_any_pixel_is_decoded():
 
 
 def test_an_image_just_over_pillows_pixel_limit_is_rejected_as_bomb_not_merely_warned_about():
-    # 90 Mpx: within the side limit, over Pillow's limit (~89 Mpx) that only warns by default.
+    # 90 Mpx: within the side limit, over the 25 Mpx budget and Pillow's own limit.
     assert Image.MAX_IMAGE_PIXELS < 10_000 * 9_000
 
     assert refusal(upload(png_declaring(10_000, 9_000))).code == "bomb"
