@@ -1,22 +1,36 @@
 """The one way out for every email Cité sends.
 
 ``email_send`` renders the message at once (in the language active at that moment), logs
-it in the admin's list of emails, and hands it over for sending only once the caller's
-transaction commits: an email never announces a change that was rolled back, and a slow or
-failing mail server never holds a database transaction open. ``email_deliver`` sends a
-logged email and records the outcome; a failure is logged and shown to staff (with a
-"send again" action), never raised into the action that caused the email.
+it in the admin's list of emails, and, once the caller's transaction commits, hands it to
+the background worker (Django's Tasks API): an email never announces a change that was
+rolled back, and a slow or failing mail server never slows a page down. ``emails_queue``
+does the same for many prepared messages at once (a mailing).
+
+The worker sends with ``email_deliver``: it claims the logged email by locking its row
+(``SELECT … FOR UPDATE SKIP LOCKED``, while it is still waiting), sends it, and records
+"sent" in the same transaction. A worker killed before that commit releases the lock and
+leaves the email waiting, for the next worker to send; two workers never hold the same
+email. A mail server that refuses for a while is tried again later, waiting longer each
+time (``CITE_EMAIL_MAX_ATTEMPTS``, ``CITE_EMAIL_RETRY_SECONDS``); a refused address (an
+SMTP 5xx, a malformed address) fails at once. A failed email is shown to staff (the
+to-do, and the email list's "send again" action), never raised into the action that
+caused it.
 """
 
 import logging
-from email.utils import formataddr, parseaddr
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import formataddr, make_msgid, parseaddr
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
 from ..models import ClusterIdentity, EmailAttachment, EmailLog
 from ..text import single_line
@@ -71,39 +85,180 @@ def email_send(
         if key and EmailLog.objects.filter(key=key).exists():
             return None  # already queued or sent under this key
         raise
-    transaction.on_commit(partial(email_deliver, log_id=log.pk))
+    transaction.on_commit(partial(enqueue, deliver_email_task, log.pk))
     return log
 
 
-def email_deliver(*, log_id: int) -> bool:
-    """Send a logged email that is not sent yet, and record how it went.
+@dataclass
+class OutgoingEmail:
+    """A prepared message for ``emails_queue``: rendered already, one recipient."""
 
-    Return True when it is sent (now or before). Any failure of the mail server or the
-    address is recorded on the log entry and logged, never raised.
-    """
-    log = EmailLog.objects.filter(pk=log_id).first()
-    if log is None or log.status == EmailLog.Status.SENT:
-        return log is not None
-    message = EmailMessage(
+    to: str
+    subject: str
+    body: str
+    html_body: str = ""
+    headers: dict = field(default_factory=dict)
+    company_id: int | None = None
+
+
+def emails_queue(messages: list[OutgoingEmail], *, kind: str) -> list[EmailLog]:
+    """Log many prepared messages at once and hand them to the worker after the commit;
+    return the log entries, in order. One task sends them all (``emails_deliver_due``)."""
+    logs = EmailLog.objects.bulk_create(
+        EmailLog(
+            kind=kind,
+            to=message.to,
+            subject=single_line(message.subject)[:300],
+            body=message.body,
+            html_body=message.html_body,
+            headers=message.headers,
+            company_id=message.company_id,
+        )
+        for message in messages
+    )
+    if logs:
+        transaction.on_commit(partial(enqueue, deliver_due_emails_task))
+    return logs
+
+
+class PermanentFailure(Exception):
+    """The mail server or the address refuses this message for good: no retry."""
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return isinstance(error, PermanentFailure | ValueError)
+
+
+def _message(log: EmailLog, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
         subject=log.subject,
         body=log.body,
         from_email=sender(),
         to=[address.strip() for address in log.to.split(",")],
+        headers={"Message-ID": make_msgid(f"cite.{log.pk}"), **log.headers},
+        connection=connection,
     )
+    if log.html_body:
+        message.attach_alternative(log.html_body, "text/html")
     for attachment in log.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
-    try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - SMTP, network, a refused address: recorded
-        logger.exception("Email %s (%s) to %s failed", log.pk, log.kind, log.to)
-        EmailLog.objects.filter(pk=log.pk).update(
-            status=EmailLog.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+    return message
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.CITE_EMAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def email_deliver(*, log_id: int, connection=None) -> bool:
+    """Claim a waiting email, send it and record how it went; return True when sent.
+
+    An email already sent, failed, or being sent by another worker is left alone (False,
+    or True when it is sent). A temporary refusal counts one attempt and schedules the
+    next one; the last attempt, or a permanent refusal, marks the email failed.
+    """
+    retry_at = None
+    with transaction.atomic():
+        log = (
+            EmailLog.objects.select_for_update(skip_locked=True)
+            .filter(pk=log_id, status=EmailLog.Status.QUEUED)
+            .first()
         )
-        return False
-    EmailLog.objects.filter(pk=log.pk).update(
-        status=EmailLog.Status.SENT, sent_at=timezone.now(), error=""
+        if log is None:
+            return EmailLog.objects.filter(pk=log_id, status=EmailLog.Status.SENT).exists()
+        attempts = log.attempts + 1
+        try:
+            _message(log, connection).send()
+        except Exception as error:  # noqa: BLE001 - SMTP, network, a refused address: recorded
+            logger.warning("Email %s (%s) to %s failed: %s", log.pk, log.kind, log.to, error)
+            update = {"attempts": attempts, "error": f"{type(error).__name__}: {error}"[:2000]}
+            if _is_permanent(error) or attempts >= settings.CITE_EMAIL_MAX_ATTEMPTS:
+                update |= {"status": EmailLog.Status.FAILED, "next_attempt_at": None}
+            else:
+                retry_at = timezone.now() + _retry_delay(attempts)
+                update["next_attempt_at"] = retry_at
+            EmailLog.objects.filter(pk=log.pk).update(**update)
+        else:
+            EmailLog.objects.filter(pk=log.pk).update(
+                status=EmailLog.Status.SENT,
+                sent_at=timezone.now(),
+                attempts=attempts,
+                next_attempt_at=None,
+                error="",
+            )
+            return True
+    if retry_at is not None:
+        enqueue(deliver_email_task, log_id, run_after=retry_at)
+    return False
+
+
+def emails_deliver_due(*, limit: int | None = None) -> int:
+    """Send the waiting emails whose time has come, one claim at a time, over one
+    connection to the mail server, at most ``CITE_EMAIL_RATE`` a second; return how many
+    were sent. Stop when none is left (or after ``limit`` claims)."""
+    sent = tried = 0
+    interval = 1 / settings.CITE_EMAIL_RATE if settings.CITE_EMAIL_RATE > 0 else 0
+    connection = get_connection()
+    try:
+        while limit is None or tried < limit:
+            started = time.monotonic()
+            with transaction.atomic():
+                log_id = (
+                    EmailLog.objects.due()
+                    .select_for_update(skip_locked=True)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+            if log_id is None:
+                break
+            tried += 1
+            sent += email_deliver(log_id=log_id, connection=connection)
+            if interval:
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    finally:
+        connection.close()
+    return sent
+
+
+def email_retry(*, log_ids) -> int:
+    """Put failed (or waiting) emails back in the queue with fresh attempts; return how
+    many. The worker sends them."""
+    ids = list(
+        EmailLog.objects.filter(pk__in=log_ids)
+        .exclude(status=EmailLog.Status.SENT)
+        .values_list("pk", flat=True)
     )
-    return True
+    EmailLog.objects.filter(pk__in=ids).update(
+        status=EmailLog.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    for pk in ids:
+        # After the commit when called inside a transaction, at once otherwise.
+        transaction.on_commit(partial(enqueue, deliver_email_task, pk))
+    return len(ids)
+
+
+@task()
+def deliver_email_task(log_id: int) -> bool:
+    """The worker's task for one email."""
+    return email_deliver(log_id=log_id)
+
+
+@task()
+def deliver_due_emails_task() -> int:
+    """The worker's task for every waiting email (a mailing, or what a killed worker left)."""
+    return emails_deliver_due()
+
+
+def enqueue(task_, *args, run_after=None):
+    """Hand a task to the worker; ``run_after`` when the backend can wait (the database
+    backend can; the tests' immediate backend runs it now)."""
+    if run_after is not None and task_.get_backend().supports_defer:
+        task_ = task_.using(run_after=run_after)
+    return task_.enqueue(*args)
 
 
 def site_url(path: str) -> str:
