@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cluster.services.todo import staff_todo
 from members.models import EmailLog
-from members.services.email import email_deliver, emails_deliver_due, email_send
+from members.services.email import email_deliver, email_send, emails_deliver_due
 
 pytestmark = pytest.mark.django_db
 
