@@ -10,6 +10,7 @@ from . import (
     register,
     review,
     self_service,
+    subscriptions,
 )
 from .register import AllOrNothingImportAdmin
 
@@ -24,4 +25,5 @@ __all__ = [
     "register",
     "review",
     "self_service",
+    "subscriptions",
 ]

@@ -28,6 +28,7 @@ from .register import (
     validate_year_founded,
 )
 from .self_service import Invitation, ProfileRevision, Representative
+from .subscriptions import Subscription, SubscriptionQuerySet, Topic
 
 __all__ = [
     "MONEY",
@@ -59,6 +60,9 @@ __all__ = [
     "Representative",
     "Reviewed",
     "Sector",
+    "Subscription",
+    "SubscriptionQuerySet",
+    "Topic",
     "current_year",
     "localized",
     "validate_not_negative",
