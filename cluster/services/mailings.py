@@ -15,18 +15,19 @@ from datetime import datetime
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tasks import task
+from psycopg2.extras import execute_values
 
 from members.models import ClusterIdentity
 from members.services.email import OutgoingEmail, emails_queue, enqueue
 from members.services.subscriptions import (
     consenting_addresses,
-    unsubscribe_url,
+    unsubscribe_links,
     unsubscribed_addresses,
 )
 
@@ -80,6 +81,7 @@ class _Renderer:
         self.identity = ClusterIdentity.objects.current()
         self.marker = f"cite-unsubscribe-{uuid.uuid4().hex}"
         self.cache = {}
+        self.link = unsubscribe_links(mailing.topic_id)
 
     def _render(self, language):
         with translation.override(language):
@@ -101,7 +103,7 @@ class _Renderer:
         if language not in self.cache:
             self.cache[language] = self._render(language)
         subject, text, html = self.cache[language]
-        link = unsubscribe_url(email=address, topic_id=self.mailing.topic_id)
+        link = self.link(address)
         headers = {
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -155,6 +157,22 @@ def mailing_cancel(*, mailing: Mailing) -> Mailing:
     return mailing
 
 
+def _recipients_insert(rows) -> None:
+    """Write recipient rows (mailing, address, name, language, unsubscribed, email) with
+    one multi-row INSERT: thousands per mailing, without a model instance each."""
+    rows = list(rows)
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {MailingRecipient._meta.db_table} "  # noqa: S608 - constant names
+            "(mailing_id, address, name, language, unsubscribed, email_id) VALUES %s",
+            rows,
+            page_size=1000,
+        )
+
+
 @transaction.atomic
 def mailing_dispatch(*, mailing_id: int, now: datetime | None = None) -> int:
     """Queue one email per consenting recipient; return how many. Run by the worker.
@@ -175,27 +193,26 @@ def mailing_dispatch(*, mailing_id: int, now: datetime | None = None) -> int:
     addresses = sorted(audience.consenting)
     for start in range(0, len(addresses), BATCH):
         chunk = addresses[start : start + BATCH]
-        logs = emails_queue(
+        email_ids = emails_queue(
             [
                 renderer.message(address=address, language=audience.consenting[address])
                 for address in chunk
             ],
             kind=MAILING_KIND,
         )
-        MailingRecipient.objects.bulk_create(
-            MailingRecipient(
-                mailing=mailing,
-                address=address,
-                name=names.get(address, "")[:200],
-                language=audience.consenting[address],
-                email=log,
+        _recipients_insert(
+            (
+                mailing.pk,
+                address,
+                names.get(address, "")[:200],
+                audience.consenting[address],
+                False,
+                email_id,
             )
-            for address, log in zip(chunk, logs, strict=True)
+            for address, email_id in zip(chunk, email_ids, strict=True)
         )
-    MailingRecipient.objects.bulk_create(
-        MailingRecipient(
-            mailing=mailing, address=address, name=names.get(address, "")[:200], unsubscribed=True
-        )
+    _recipients_insert(
+        (mailing.pk, address, names.get(address, "")[:200], "fr", True, None)
         for address in sorted(audience.unsubscribed)
     )
     mailing.status = Mailing.Status.SENT

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def received(django_capture_on_commit_callbacks):
     """A contact and a representative who consented to the news and received a mailing."""
-    news = Topic.objects.get(slug="news")
+    news = Topic.objects.get_or_create(
+        slug="news", defaults={"name_fr": "Actualités", "name_en": "News"}
+    )[0]
     company = CompanyFactory()
     contact = ContactFactory(company=company, email="ana@example.org")
     user = RepresentativeFactory(company=company, user__username="ben@example.org").user

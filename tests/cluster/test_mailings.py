@@ -50,7 +50,9 @@ def hosted(company):
 
 @pytest.fixture
 def news():
-    return Topic.objects.get(slug="news")
+    return Topic.objects.get_or_create(
+        slug="news", defaults={"name_fr": "Actualités", "name_en": "News"}
+    )[0]
 
 
 @pytest.fixture
@@ -156,7 +158,7 @@ def test_a_forged_unsubscribe_link_is_refused(client, news):
 
 def test_a_representative_chooses_their_topics_and_may_come_back(client, news):
     representative = RepresentativeFactory(user__username="dan@example.org")
-    events = Topic.objects.get(slug="events")
+    events = Topic.objects.get_or_create(slug="events", defaults={"name_fr": "Événements"})[0]
     client.force_login(representative.user)
     url = reverse("members:my-subscriptions")
     response = client.post(url, {"topics": [news.pk, events.pk], "language": "en"})

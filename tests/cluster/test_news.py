@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def make(subject, *, public=True, status=Mailing.Status.SENT):
     return Mailing.objects.create(
-        topic=Topic.objects.get(slug="news"),
+        topic=Topic.objects.get_or_create(
+            slug="news", defaults={"name_fr": "Actualités", "name_en": "News"}
+        )[0],
         subject_fr=subject,
         subject_en=f"{subject} (en)",
         body_fr="Le **programme** <script>x()</script>",
