@@ -286,3 +286,33 @@ def test_the_mailing_list_counts_deliveries_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     first = Mailing.objects.with_delivery_counts().first()
     assert (first.sent_count, first.failed_count, first.queued_count) == (1, 1, 0)
+
+
+def test_service_emails_reach_an_address_that_unsubscribed_from_every_topic(
+    news, django_capture_on_commit_callbacks
+):
+    from members.services.email import email_send
+    from members.services.subscriptions import subscription_unsubscribe
+
+    subscription_unsubscribe(email="ana@example.org", topic=news)
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send(
+            to=["ana@example.org"],
+            subject="Votre facture",
+            template="members/email/invitation.txt",
+            context={"invitation": None, "url": "", "days": 7, "inviter": "x"},
+            kind="invoice",
+        )
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+
+
+def test_a_test_send_without_an_address_says_so(client, news):
+    staff = staff_member(roles.COMMUNICATION)
+    staff.email = ""
+    staff.save()
+    client.force_login(staff)
+    item = mailing(news)
+    response = client.post(reverse("admin:cluster_mailing_test", args=[item.pk]), follow=True)
+    assert response.status_code == 200
+    assert "no email address" in response.text or "adresse" in response.text
+    assert mail.outbox == []
