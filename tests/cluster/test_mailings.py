@@ -316,3 +316,44 @@ def test_a_test_send_without_an_address_says_so(client, news):
     assert response.status_code == 200
     assert "no email address" in response.text or "adresse" in response.text
     assert mail.outbox == []
+
+
+def test_the_recipient_log_and_the_subscriptions_list_in_a_fixed_number_of_queries(
+    admin_client,
+    startup_people,
+    news,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    for address in ("d@example.org", "e@example.org", "f@example.org"):
+        consent(address, news)
+    item = mailing(news)
+    with django_capture_on_commit_callbacks(execute=True):
+        mailing_send(mailing=item)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(
+            reverse("admin:cluster_mailingrecipient_changelist"), {"mailing__id__exact": item.pk}
+        )
+    assert response.status_code == 200
+    assert "ana@tramontane.example" in response.text
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:members_subscription_changelist"))
+    assert "f@example.org" in response.text
+
+
+def test_staff_cannot_subscribe_again_an_address_that_unsubscribed(client, news):
+    from members.services.subscriptions import subscription_unsubscribe
+
+    left = subscription_unsubscribe(email="ana@example.org", topic=news)
+    client.force_login(staff_member(roles.COMMUNICATION))
+    url = reverse("admin:members_subscription_change", args=[left.pk])
+    response = client.post(url, {"language": "fr"})
+    assert response.status_code == 403
+    response = client.post(
+        reverse("admin:members_subscription_add"),
+        {"email": "Ana@Example.org", "topic": news.pk, "language": "fr"},
+    )
+    assert response.status_code == 200  # the form, with its error
+    assert "errornote" in response.text
+    left.refresh_from_db()
+    assert left.unsubscribed_at is not None
