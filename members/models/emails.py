@@ -68,7 +68,14 @@ class EmailLog(models.Model):
                 fields=["status"],
                 condition=~models.Q(status="sent"),
                 name="members_email_not_sent",
-            )
+            ),
+            # The worker's claim: the first waiting email by id, without visiting the
+            # ones already sent (a mailing queues thousands at once).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="queued"),
+                name="members_email_queued",
+            ),
         ]
 
     def __str__(self):

@@ -251,6 +251,11 @@ def emails_deliver_due(*, limit: int | None = None) -> int:
     """Send the waiting emails whose time has come, one claim at a time, over one
     connection to the mail server, at most ``CITE_EMAIL_RATE`` a second; return how many
     were sent. Stop when none is left (or after ``limit`` claims)."""
+    return _deliver_due(limit=limit)[1]
+
+
+def _deliver_due(*, limit: int | None) -> tuple[int, int]:
+    """Return how many emails were claimed, and how many of them sent."""
     sent = tried = 0
     interval = 1 / settings.CITE_EMAIL_RATE if settings.CITE_EMAIL_RATE > 0 else 0
     from_email = sender()
@@ -269,7 +274,7 @@ def emails_deliver_due(*, limit: int | None = None) -> int:
                 time.sleep(max(0.0, interval - (time.monotonic() - started)))
     finally:
         connection.close()
-    return sent
+    return tried, sent
 
 
 def email_retry(*, log_ids) -> int:
@@ -295,10 +300,19 @@ def deliver_email_task(log_id: int) -> bool:
     return email_deliver(log_id=log_id)
 
 
+# Emails one task sends before handing over to a fresh task: a worker asked to stop
+# (SIGTERM) finishes its task first, so a task must stay short.
+DELIVERY_BATCH = 200
+
+
 @task()
 def deliver_due_emails_task() -> int:
-    """The worker's task for every waiting email (a mailing, or what a killed worker left)."""
-    return emails_deliver_due()
+    """The worker's task for the waiting emails (a mailing, or what a killed worker left):
+    a batch, then the same task again while some remain."""
+    tried, sent = _deliver_due(limit=DELIVERY_BATCH)
+    if tried == DELIVERY_BATCH:  # perhaps more: a fresh task goes on
+        enqueue(deliver_due_emails_task)
+    return sent
 
 
 def enqueue(task_, *args, run_after=None):
