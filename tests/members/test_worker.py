@@ -201,3 +201,13 @@ def test_a_worker_killed_in_the_middle_of_a_send_loses_no_email_and_sends_none_t
     delivered = [line.split()[1] for line in _lines(sink) if line.startswith("done")]
     assert sorted(delivered) == addresses  # each one exactly once
     assert delivered.count(interrupted) == 1
+
+
+def test_the_worker_keeps_to_the_configured_rate(settings):
+    settings.CITE_EMAIL_RATE = 20  # a message every 50 ms at most
+    for number in range(5):
+        queued(f"p{number}@example.org")
+    started = time.monotonic()
+    assert emails_deliver_due() == 5
+    assert time.monotonic() - started >= 0.2  # four waits between five messages
+    assert len(mail.outbox) == 5
