@@ -27,8 +27,8 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, transaction
+from django.db import connection as database
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -146,7 +146,7 @@ def emails_queue(messages: list[OutgoingEmail], *, kind: str) -> list[int]:
         for message in messages
     ]
     columns = ", ".join(f'"{column}"' for column in _QUEUE_COLUMNS)
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         returned = execute_values(
             cursor.cursor,
             f"INSERT INTO {EmailLog._meta.db_table} ({columns}) VALUES %s RETURNING id",  # noqa: S608 - constant names
@@ -191,47 +191,82 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=settings.CITE_EMAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
 
 
-def _claim_and_send(candidates, *, connection=None, from_email=None):
-    """Lock the first waiting email among ``candidates`` that no other worker holds, send
-    it, and record the outcome in the same transaction.
+# Claim and mark sent in one statement: the first waiting email no other worker holds
+# (SKIP LOCKED) becomes "sent" in the worker's open transaction, which commits only once
+# the mail server has taken the message; a failure rewrites the row before the commit, and
+# a worker that dies before it leaves the row as it was. Two round trips to PostgreSQL a
+# message (this, then COMMIT) instead of three.
+_CLAIM = """
+UPDATE {table} AS log
+SET status = 'sent', sent_at = clock_timestamp(), attempts = log.attempts + 1,
+    next_attempt_at = NULL, error = ''
+WHERE log.id = (
+    SELECT id FROM {table}
+    WHERE status = 'queued' AND {condition}
+    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+RETURNING log.id, log.kind, log."to", log.subject, log.body, log.html_body, log.headers,
+    log.attempts,
+    EXISTS (SELECT 1 FROM {attachments} AS a WHERE a.email_id = log.id) AS has_attachments
+"""
+_DUE = "(next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp())"
+_ONE = "id = %s"
+_CLAIMED_FIELDS = ("id", "kind", "to", "subject", "body", "html_body", "headers", "attempts")
+
+
+def _claim(condition: str, params=()) -> EmailLog | None:
+    sql = _CLAIM.format(
+        table=EmailLog._meta.db_table,
+        attachments=EmailAttachment._meta.db_table,
+        condition=condition,
+    )
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(_CLAIMED_FIELDS, row[:-1], strict=True))
+    # Django reads jsonb as text and decodes it in the field, as here.
+    values["headers"] = EmailLog._meta.get_field("headers").from_db_value(
+        values["headers"], None, database
+    )
+    log = EmailLog(**values)
+    log.has_attachments = row[-1]
+    return log
+
+
+def _claim_and_send(condition, params=(), *, connection=None, from_email=None):
+    """Claim the first waiting email that matches ``condition`` (SQL) and no other worker
+    holds, send it, and record the outcome in the same transaction.
 
     Return ``(log_id, sent)``; ``(None, False)`` when there is none to claim.
     """
     retry_at = None
     with transaction.atomic():
-        log = (
-            candidates.filter(status=EmailLog.Status.QUEUED)
-            .annotate(has_attachments=Exists(EmailAttachment.objects.filter(email=OuterRef("pk"))))
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("pk")
-            .first()
-        )
+        log = _claim(condition, params)
         if log is None:
             return None, False
-        attempts = log.attempts + 1
         try:
             _message(log, from_email=from_email or sender(), connection=connection).send()
         except Exception as error:  # noqa: BLE001 - SMTP, network, a refused address: recorded
             logger.warning("Email %s (%s) to %s failed: %s", log.pk, log.kind, log.to, error)
-            update = {"attempts": attempts, "error": f"{type(error).__name__}: {error}"[:2000]}
-            if _is_permanent(error) or attempts >= settings.CITE_EMAIL_MAX_ATTEMPTS:
-                update |= {"status": EmailLog.Status.FAILED, "next_attempt_at": None}
+            update = {
+                "status": EmailLog.Status.QUEUED,
+                "sent_at": None,
+                "error": f"{type(error).__name__}: {error}"[:2000],
+            }
+            if _is_permanent(error) or log.attempts >= settings.CITE_EMAIL_MAX_ATTEMPTS:
+                update["status"] = EmailLog.Status.FAILED
             else:
-                retry_at = timezone.now() + _retry_delay(attempts)
+                retry_at = timezone.now() + _retry_delay(log.attempts)
                 update["next_attempt_at"] = retry_at
             EmailLog.objects.filter(pk=log.pk).update(**update)
+            sent = False
         else:
-            EmailLog.objects.filter(pk=log.pk).update(
-                status=EmailLog.Status.SENT,
-                sent_at=timezone.now(),
-                attempts=attempts,
-                next_attempt_at=None,
-                error="",
-            )
-            return log.pk, True
+            sent = True
     if retry_at is not None:
         enqueue(deliver_email_task, log.pk, run_after=retry_at)
-    return log.pk, False
+    return log.pk, sent
 
 
 def email_deliver(*, log_id: int, connection=None) -> bool:
@@ -241,7 +276,7 @@ def email_deliver(*, log_id: int, connection=None) -> bool:
     or True when it is sent). A temporary refusal counts one attempt and schedules the
     next one; the last attempt, or a permanent refusal, marks the email failed.
     """
-    claimed, sent = _claim_and_send(EmailLog.objects.filter(pk=log_id), connection=connection)
+    claimed, sent = _claim_and_send(_ONE, [log_id], connection=connection)
     if claimed is None:
         return EmailLog.objects.filter(pk=log_id, status=EmailLog.Status.SENT).exists()
     return sent
@@ -263,9 +298,7 @@ def _deliver_due(*, limit: int | None) -> tuple[int, int]:
     try:
         while limit is None or tried < limit:
             started = time.monotonic()
-            claimed, ok = _claim_and_send(
-                EmailLog.objects.due(), connection=connection, from_email=from_email
-            )
+            claimed, ok = _claim_and_send(_DUE, connection=connection, from_email=from_email)
             if claimed is None:
                 break
             tried += 1
