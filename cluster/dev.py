@@ -1,7 +1,7 @@
 """The steps of ``make run`` and ``make test``, on a private PostgreSQL server when
 ``DATABASE_URL`` is unset.
 
-    python -m cluster.dev run            # migrate, load the demo once, serve :8000
+    python -m cluster.dev run            # migrate, load the demo once, serve :8000 + worker
     python -m cluster.dev test [ARGS]    # check the migrations, then pytest ARGS
 
 With ``DATABASE_URL`` set, the steps run against that database and nothing is started.
@@ -21,6 +21,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,19 +120,54 @@ def _run(*commands, environment):
     return 0
 
 
+def _run_together(*commands, environment):
+    """Run the commands side by side (the server and its worker) until one of them ends,
+    then stop the others; return the first exit code.
+
+    Interrupted or terminated, this process stops them all (SIGTERM, then SIGKILL after
+    10 seconds) before the database server stops.
+    """
+    processes = [subprocess.Popen(command, env=environment) for command in commands]  # noqa: S603
+    try:
+        while True:
+            for process in processes:
+                returncode = process.poll()
+                if returncode is not None:
+                    return returncode
+            time.sleep(0.5)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 def _stop_on_sigterm(signum, frame):
     sys.exit(128 + signum)
 
 
 def run():
-    """Migrate, load the demo (once: seed_demo adds nothing the second time), serve."""
+    """Migrate, load the demo (once: seed_demo adds nothing the second time), then serve
+    with one background worker beside the server (it sends the emails); stopping one
+    stops the other."""
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     with database_environment() as variables:
         environment = {**os.environ, **variables}
-        return _run(
+        returncode = _run(
             [*manage, "migrate", "--noinput"],
             [*manage, "seed_demo", "--staff"],
+            environment=environment,
+        )
+        if returncode:
+            return returncode
+        return _run_together(
             [*manage, "runserver", "127.0.0.1:8000"],
+            [*manage, "run_worker"],
             environment=environment,
         )
 

@@ -42,9 +42,18 @@ MEMBERS_MODELS = (
     "representative",
     "sector",
     "statementline",
+    "subscription",
+    "topic",
 )
 STARTUPS_MODELS = ("building", "incubation", "kpisnapshot", "lease", "milestone", "office")
 SCHOOL_MODELS = ("placement", "programme", "student")
+# Writing and sending mailings: the mailings and their per-recipient log, the topics and
+# who consented to them.
+MAILING_PERMISSIONS = (
+    _perms("cluster", ("mailing",), NO_DELETE)
+    | {"cluster.delete_mailing", "cluster.send_mailing", "cluster.view_mailingrecipient"}
+    | _perms("members", ("topic", "subscription"), ALL)
+)
 
 MANAGEMENT = "Direction"
 ACCOUNTING = "Comptabilité"
@@ -60,6 +69,7 @@ ROLES = {
         | _perms("startups", (*STARTUPS_MODELS, "programme"), ALL)
         | _perms("cluster", SCHOOL_MODELS, ALL)
         | {"cluster.view_dashboard", "cluster.view_erasure", "auth.view_user"}
+        | MAILING_PERMISSIONS
     ),
     # Dues: plans, memberships, invoices, payments, the emails that carry them, the dues
     # tools and the dashboard's members and money figures. Companies and contacts only read
@@ -92,13 +102,14 @@ ROLES = {
         | {"members.view_company", "members.view_offer", "cluster.view_dashboard"}
     ),
     # The public face: companies, sectors, contacts, offers and their moderation, profile
-    # changes; representatives and invitations read.
+    # changes; representatives and invitations read; mailings, written and sent.
     COMMUNICATION: (
         _perms("members", ("company",), NO_DELETE)
         | _perms("members", ("sector", "contact"), ALL)
         | _perms("members", ("offer",), ("change", "delete", "view"))
         | _perms("members", ("profilerevision",), ("change", "view"))
         | {"members.view_representative", "members.view_invitation"}
+        | MAILING_PERMISSIONS
     ),
 }
 

@@ -10,7 +10,7 @@ from django.views.static import serve
 from members.auth import LoginForm
 from members.views.accounts import PasswordResetView
 
-from . import views
+from . import news, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -33,6 +33,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("news/", news.news_list, name="news-list"),
+    path("news/feed.atom", news.NewsFeed(), name="news-feed"),
+    path("news/<int:pk>/", news.news_detail, name="news-detail"),
     path("staff/dashboard/", views.staff_dashboard, name="staff-dashboard"),
     path("staff/dashboard/figure.csv", views.staff_dashboard_csv, name="staff-dashboard-csv"),
     path("staff/report/<int:year>/", views.annual_report, name="annual-report"),

@@ -270,5 +270,4 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             template=email_template_name,
             context=context,
             kind="password_reset",
-            background=True,
         )

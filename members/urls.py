@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api, directory, join, my_billing, my_offers, my_space, offers
+from .views import api, directory, join, my_billing, my_offers, my_space, offers, subscriptions
 
 app_name = "members"
 
@@ -18,6 +18,9 @@ urlpatterns = [
 
 urlpatterns += [
     path("my/", my_space.my_companies, name="my-companies"),
+    # Before my/<slug>/: "subscriptions" is therefore never a company's slug there.
+    path("my/subscriptions/", subscriptions.my_subscriptions, name="my-subscriptions"),
+    path("unsubscribe/<str:token>/", subscriptions.unsubscribe, name="unsubscribe"),
     path("invitations/<str:token>/", my_space.accept_invitation, name="accept-invitation"),
     path("my/<slug:slug>/", my_space.my_profile, name="my-profile"),
     path("my/<slug:slug>/contacts/", my_space.my_contacts, name="my-contacts"),

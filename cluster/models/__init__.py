@@ -1,5 +1,6 @@
 """The cluster app's models, one module per concern; every name is re-exported here."""
 
+from .mailings import Mailing, MailingQuerySet, MailingRecipient
 from .personal_data import Erasure
 from .school import (
     Placement,
@@ -13,6 +14,9 @@ from .staff import StaffPreferences, StaffPreferencesQuerySet
 
 __all__ = [
     "Erasure",
+    "Mailing",
+    "MailingQuerySet",
+    "MailingRecipient",
     "Placement",
     "PlacementQuerySet",
     "Programme",

@@ -22,9 +22,9 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Application, Contact, Invitation, Representative
+from members.models import Application, Contact, Invitation, Representative, Subscription
 
-from ..models import Erasure, Placement, StaffPreferences, Student
+from ..models import Erasure, MailingRecipient, Placement, StaffPreferences, Student
 from .personal_data import emails_to, ids_by_email
 
 # Stored data, not messages: the same in every language.
@@ -43,6 +43,8 @@ CHANGES = {
     "login_attempts": _("login attempts deleted"),
     "invitations": _("invitations anonymised"),
     "emails": _("emails anonymised"),
+    "subscriptions": _("mailing subscriptions deleted"),
+    "mailing_recipients": _("mailing recipient entries deleted"),
 }
 
 
@@ -110,6 +112,17 @@ def _anonymise_emails(address, queryset):
     return count
 
 
+def _erase_mailings(address, report):
+    """Delete the address's subscriptions and its entries in the mailings' recipient
+    logs (the emails themselves are anonymised with the others). Without a subscription
+    no mailing reaches the address again: no consent, no mailing."""
+    address = (address or "").strip().lower()
+    if not address:
+        return
+    report.add("subscriptions", Subscription.objects.filter(email=address).delete()[0])
+    report.add("mailing_recipients", MailingRecipient.objects.filter(address=address).delete()[0])
+
+
 def _record(report, reason, by):
     Erasure.objects.get_or_create(
         kind=report.kind,
@@ -135,6 +148,9 @@ def contact_erase(
     if contact is None and not Contact.history.filter(id=pk).exists():
         raise Contact.DoesNotExist(f"No contact {pk}, nor any history of one.")
     if contact is not None:
+        still_used = Contact.objects.filter(email__iexact=contact.email).exclude(pk=pk).exists()
+        if not still_used:
+            _erase_mailings(contact.email, report)
         contact.delete()  # public pages that showed them are refreshed
         report.add("deleted", 1)
     names = {"first_name": ANONYMISED, "last_name": f"Contact-{pk}"}
@@ -196,6 +212,7 @@ def user_erase(
             Invitation.objects.filter(email__iexact=address).update(email=""),
         )
         report.add("emails", _anonymise_emails(address, emails_to(address)))
+        _erase_mailings(address, report)
     return _record(report, reason, by)
 
 
@@ -345,6 +362,7 @@ def personal_data_erase_email(
     rest = ErasureReport("email", 0)
     rest.add("invitations", Invitation.objects.filter(email__iexact=email).update(email=""))
     rest.add("emails", _anonymise_emails(email, emails_to(email)))
+    _erase_mailings(email, rest)
     if rest.changes:
         reports.append(rest)
     return reports, refused

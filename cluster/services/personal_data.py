@@ -14,9 +14,16 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from members.models import Application, Contact, EmailLog, Invitation, Representative
+from members.models import (
+    Application,
+    Contact,
+    EmailLog,
+    Invitation,
+    Representative,
+    Subscription,
+)
 
-from ..models import Erasure, StaffPreferences, Student
+from ..models import Erasure, MailingRecipient, StaffPreferences, Student
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -110,6 +117,36 @@ def _emails(address: str, **filters) -> list[dict]:
     return [_values(log) for log in emails_to(address).filter(**filters).order_by("created_at")]
 
 
+def mailings_data(address: str) -> dict:
+    """Return the address's subscriptions to mailing topics and the mailings sent to it."""
+    address = (address or "").strip().lower()
+    if not address:
+        return {"subscriptions": [], "mailings": []}
+    subscriptions = Subscription.objects.filter(email=address).select_related("topic")
+    received = MailingRecipient.objects.filter(address=address).select_related("mailing", "email")
+    return {
+        "subscriptions": [
+            {
+                "topic": subscription.topic.slug,
+                "language": subscription.language,
+                "source": subscription.source,
+                "consented_at": subscription.consented_at,
+                "unsubscribed_at": subscription.unsubscribed_at,
+            }
+            for subscription in subscriptions.order_by("topic__slug")
+        ],
+        "mailings": [
+            {
+                "mailing": recipient.mailing_id,
+                "subject": recipient.mailing.subject_fr,
+                "sent_at": recipient.email.sent_at if recipient.email_id else None,
+                "status": recipient.status,
+            }
+            for recipient in received.order_by("pk")
+        ],
+    }
+
+
 def student_data(pk: int) -> dict:
     data = _with_history(Student, pk)
     student = Student.objects.filter(pk=pk).first()
@@ -125,7 +162,10 @@ def student_data(pk: int) -> dict:
 
 
 def contact_data(pk: int) -> dict:
-    return _with_history(Contact, pk)
+    data = _with_history(Contact, pk)
+    if data["record"]:
+        data |= mailings_data(data["record"]["email"])
+    return data
 
 
 def user_data(pk: int) -> dict:
@@ -153,6 +193,7 @@ def user_data(pk: int) -> dict:
         if address
         else [],
         "emails": _emails(address),
+        **mailings_data(address),
         "staff_preferences": [
             _with_history(StaffPreferences, preferences.pk)
             for preferences in StaffPreferences.objects.filter(user_id=pk)
@@ -242,6 +283,7 @@ def personal_data_by_email(*, email: str) -> dict:
         if not user_ids
         else [],
         "emails": _emails(email) if not user_ids else [],
+        **mailings_data(email),
     }
 
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "cluster",
     "members",
     "startups",
@@ -146,6 +148,23 @@ globals().update(email_config(env.str("EMAIL_URL", default="consolemail://")))
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Cité <noreply@localhost>")
 
+# Background work (every outgoing email): Django's Tasks API through the django-tasks
+# backport. The database backend needs nothing more than PostgreSQL; its worker is
+# `manage.py run_worker` (docs/deploy.md). DJANGO_TASKS_BACKEND names another backend
+# class (django_tasks_rq.RQBackend, say) when one worker is no longer enough.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# An email the mail server refuses for a while is tried this many times in all, waiting
+# CITE_EMAIL_RETRY_SECONDS, then twice as long each time, before staff see it failed.
+CITE_EMAIL_MAX_ATTEMPTS = env.int("CITE_EMAIL_MAX_ATTEMPTS", default=5)
+CITE_EMAIL_RETRY_SECONDS = env.int("CITE_EMAIL_RETRY_SECONDS", default=60)
+# Messages a second one worker sends at most (0: as fast as the mail server takes them).
+CITE_EMAIL_RATE = env.float("CITE_EMAIL_RATE", default=0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "members:my-companies"
 LOGOUT_REDIRECT_URL = "home"
@@ -255,8 +274,6 @@ CITE_PASSWORD_RESETS_PER_ADDRESS = env.int("CITE_PASSWORD_RESETS_PER_ADDRESS", d
 CITE_PASSWORD_RESETS_PER_IP = env.int("CITE_PASSWORD_RESETS_PER_IP", default=10)
 # Invitations to a company's space: at most this many an hour per company.
 CITE_INVITATIONS_PER_HOUR = env.int("CITE_INVITATIONS_PER_HOUR", default=20)
-# Emails that anyone can cause (password resets) leave from a thread after the response.
-CITE_SEND_EMAIL_IN_BACKGROUND = env.bool("CITE_SEND_EMAIL_IN_BACKGROUND", default=True)
 # Days after staff's decision before purge_applications anonymises an application: a
 # rejected one (the company and the person), an approved one (the person: the company is
 # in the register and the person a representative). Pending ones wait for a decision.

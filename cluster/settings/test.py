@@ -15,9 +15,9 @@ DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Emails go at the commit, in the test's thread, so that tests read mail.outbox; the test
-# of the background thread turns this on (tests/security/test_password_reset.py).
-CITE_SEND_EMAIL_IN_BACKGROUND = False
+# Tasks run at once, in the test's own thread: no worker needed. The worker's own tests
+# (tests/members/test_worker.py) start real ones on the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = cache_config(
     env.cache_url("REDIS_URL", default=None),
     key_prefix=env.str("CITE_CACHE_KEY_PREFIX", default=f"cite-test-{os.getpid()}"),

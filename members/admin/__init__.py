@@ -13,6 +13,7 @@ from . import (
     review,
     self_service,
     statements,
+    subscriptions,
 )
 from .register import AllOrNothingImportAdmin
 
@@ -30,4 +31,5 @@ __all__ = [
     "review",
     "self_service",
     "statements",
+    "subscriptions",
 ]

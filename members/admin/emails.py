@@ -4,24 +4,33 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from ..models import EmailLog
-from ..services.email import email_deliver
+from ..services.email import email_retry
 
 
-@admin.action(description=_("Send the selected emails again"), permissions=["view"])
+@admin.action(description=_("Retry: send the selected emails again"), permissions=["view"])
 def send_again(modeladmin, request, queryset):
-    """Try the failed (or still waiting) emails among the selection once more."""
-    unsent = list(queryset.exclude(status=EmailLog.Status.SENT).values_list("pk", flat=True))
-    sent = sum(email_deliver(log_id=pk) for pk in unsent)
+    """Put the failed (or still waiting) emails among the selection back in the worker's
+    queue, with fresh attempts."""
+    queued = email_retry(log_ids=queryset.values_list("pk", flat=True))
     modeladmin.message_user(
         request,
-        _("%(sent)d of %(tried)d emails sent.") % {"sent": sent, "tried": len(unsent)},
-        messages.SUCCESS if sent == len(unsent) else messages.WARNING,
+        _("%(count)d emails handed to the worker again.") % {"count": queued},
+        messages.SUCCESS,
     )
 
 
 @admin.register(EmailLog)
 class EmailLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "status", "kind", "company", "to", "subject", "sent_at")
+    list_display = (
+        "created_at",
+        "status",
+        "kind",
+        "company",
+        "to",
+        "subject",
+        "attempts",
+        "sent_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("to", "subject", "company__trade_name")
     list_select_related = ("company",)

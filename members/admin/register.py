@@ -146,6 +146,18 @@ class AllOrNothingImportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         return super().process_result(result, request)
 
 
+# The company list's actions; another app adds its own with register_company_action (the
+# mailings app: "write a mailing to the selected companies"), so members imports no app.
+company_actions = [publish, unpublish]
+
+
+def register_company_action(action):
+    """Offer ``action`` on the admin's company list."""
+    if action not in company_actions:
+        company_actions.append(action)
+    return action
+
+
 @admin.register(Company)
 class CompanyAdmin(AllOrNothingImportAdmin):
     resource_classes = [CompanyResource]
@@ -165,7 +177,7 @@ class CompanyAdmin(AllOrNothingImportAdmin):
     prepopulated_fields = {"slug": ("trade_name",)}
     readonly_fields = ("created_at", "updated_at")
     inlines = [ContactInline, RepresentativeInline, MembershipInline]
-    actions = [publish, unpublish]
+    actions = company_actions
     change_form_template = "admin/members/company/change_form.html"
     list_per_page = 50
     show_full_result_count = False

@@ -37,6 +37,7 @@ from .register import (
 from .self_service import Invitation, ProfileRevision, Representative
 from .sepa import DirectDebit, DirectDebitFile, Mandate, SequenceType
 from .statements import BankStatement, StatementLine
+from .subscriptions import Subscription, SubscriptionQuerySet, Topic
 
 __all__ = [
     "MONEY",
@@ -74,6 +75,9 @@ __all__ = [
     "StatementLine",
     "Mandate",
     "SequenceType",
+    "Subscription",
+    "SubscriptionQuerySet",
+    "Topic",
     "current_year",
     "localized",
     "localized_field",

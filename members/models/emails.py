@@ -1,6 +1,7 @@
 """The log of every outgoing email, written by ``members.services.email``."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import SingleLineField
@@ -10,6 +11,13 @@ class EmailLogQuerySet(models.QuerySet):
     def failed(self) -> "EmailLogQuerySet":
         """Return the emails that could not be sent: staff see them and may retry."""
         return self.filter(status=EmailLog.Status.FAILED)
+
+    def due(self, now=None) -> "EmailLogQuerySet":
+        """Return the emails waiting to be sent whose next try is now or past."""
+        now = now or timezone.now()
+        return self.filter(status=EmailLog.Status.QUEUED).filter(
+            models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+        )
 
 
 class EmailLog(models.Model):
@@ -29,12 +37,17 @@ class EmailLog(models.Model):
     to = SingleLineField(_("to"), max_length=500)
     subject = SingleLineField(_("subject"), max_length=300)
     body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    # Extra headers (List-Unsubscribe of a mailing), name: value.
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     company = models.ForeignKey(
         "members.Company",
         on_delete=models.SET_NULL,
@@ -55,7 +68,14 @@ class EmailLog(models.Model):
                 fields=["status"],
                 condition=~models.Q(status="sent"),
                 name="members_email_not_sent",
-            )
+            ),
+            # The worker's claim: the first waiting email by id, without visiting the
+            # ones already sent (a mailing queues thousands at once).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="queued"),
+                name="members_email_queued",
+            ),
         ]
 
     def __str__(self):

@@ -40,7 +40,6 @@ def application_submit(*, application: Application) -> Application:
             template="members/email/application_received.txt",
             context={"application": application},
             kind="application_received",
-            background=True,
         )
     return application
 

@@ -53,7 +53,6 @@ def invitation_send(
             template="members/email/invitation.txt",
             context=context,
             kind="invitation",
-            background=True,
             company=company,
         )
     return invitation

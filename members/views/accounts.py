@@ -18,7 +18,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     Every valid request answers the same "check your email" page, whether the address has
     an account, was asked for too often, or the visitor asked too often; only the email is
-    left out. The email leaves from a thread after the commit (``email_send(background=…)``).
+    left out. The email is queued at the commit and the worker sends it.
     """
 
     form_class = PasswordResetForm

@@ -79,10 +79,11 @@ def test_staff_send_a_failed_email_again_once_the_server_is_back(
     assert log.status == EmailLog.Status.FAILED
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    response = admin_client.post(
-        reverse("admin:members_emaillog_changelist"),
-        {"action": "send_again", "_selected_action": [log.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:members_emaillog_changelist"),
+            {"action": "send_again", "_selected_action": [log.pk]},
+        )
     assert response.status_code == 302
     log.refresh_from_db()
     assert log.status == EmailLog.Status.SENT and log.sent_at is not None
