@@ -169,7 +169,7 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(Building)
 class BuildingAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "street", "postcode", "city")
+    list_display = ("name", "street", "postcode", "city", "vat_rate")
     search_fields = ("name",)
     inlines = [OfficeInline]
 
@@ -217,14 +217,26 @@ class LeaseForm(forms.ModelForm):
             "notice_months",
             "deposit",
             "contract",
+            "billing_period",
+            "billing_timing",
+            "service_charges",
         ]
 
 
 @admin.register(Lease)
 class LeaseAdmin(SimpleHistoryAdmin):
     form = LeaseForm
-    list_display = ("office", "company", period, "monthly_rent", "contract")
-    list_filter = (EndingSoonFilter, "contract", "office__building")
+    list_display = (
+        "office",
+        "company",
+        period,
+        "monthly_rent",
+        "service_charges",
+        "billing_period",
+        "billing_timing",
+        "contract",
+    )
+    list_filter = (EndingSoonFilter, "contract", "billing_period", "office__building")
     search_fields = ("company__trade_name", "office__code")
     autocomplete_fields = ("company",)
     list_select_related = ("office__building", "company")
