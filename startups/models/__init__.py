@@ -397,3 +397,6 @@ class Lease(models.Model):
                 },
                 code="before_delivery",
             )
+
+
+from .rent import RentInvoice as RentInvoice  # noqa: E402  (rent refers to the lease above)

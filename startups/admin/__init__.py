@@ -1,4 +1,5 @@
 import csv
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,8 +17,9 @@ from members.models import Company
 from members.periods import last_day
 from members.resources import neutralise_formula
 
-from . import services
-from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
+from .. import services
+from ..models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
+from . import rent
 
 
 @admin.register(Programme)
@@ -261,6 +263,11 @@ class LeaseAdmin(SimpleHistoryAdmin):
                 "rent-roll.csv",
                 self.admin_site.admin_view(self.rent_roll_view),
                 name="startups_lease_rent_roll",
+            ),
+            path(
+                "issue-rent/",
+                self.admin_site.admin_view(partial(rent.issue_rent_view, self)),
+                name="startups_lease_issue_rent",
             ),
             *super().get_urls(),
         ]

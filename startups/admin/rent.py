@@ -1,0 +1,97 @@
+"""The rent run in the admin: a month, then the invoices it will issue with their total,
+then, once confirmed, the invoices (the renewals' preview and confirmation)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from members.admin.confirm import Preview, confirmation_page, done
+from members.invoice_document import euros
+from members.periods import format_period
+
+from ..billing_periods import parse_month
+from ..services.rent import rent_due, rent_invoices_issue
+
+
+class RentRunForm(forms.Form):
+    period = forms.CharField(
+        label=_("Month"), max_length=7, help_text=_("As YYYY-MM, for example 2027-01.")
+    )
+
+    def clean_period(self):
+        return parse_month(self.cleaned_data["period"])
+
+
+def rent_preview(month, period_text):
+    due, refused = rent_due(month)
+    rows, total = [], Decimal("0.00")
+    for each in due:
+        excl, vat, incl = each.amounts
+        total += incl
+        rows.append(
+            [
+                each.lease.company,
+                each.lease.office,
+                format_period(each.start, each.end, "SHORT_DATE_FORMAT"),
+                euros(excl),
+                euros(vat),
+                euros(incl),
+            ]
+        )
+    return Preview(
+        title=_("Rent of %(period)s") % {"period": period_text},
+        intro=_("These rent invoices will be issued, numbered and emailed to each tenant:"),
+        columns=[
+            _("Tenant"),
+            _("Office"),
+            _("Period"),
+            _("Before tax"),
+            _("VAT"),
+            _("After tax"),
+        ],
+        rows=rows,
+        refused=refused,
+        total=euros(total) if rows else "",
+        empty=_("Nothing to invoice for %(period)s: every lease is already invoiced.")
+        % {"period": period_text},
+        confirm_label=_("Issue and email the %(count)d invoices") % {"count": len(rows)},
+    )
+
+
+def issue_rent_view(modeladmin, request):
+    """Issue a month's rent: the month, the preview, then the invoices once confirmed."""
+    if not request.user.has_perm("members.add_invoice"):
+        raise PermissionDenied
+    form = RentRunForm(request.POST or request.GET or None)
+    if not form.is_valid():
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Issue the rent invoices of a month"),
+            "form": form,
+            "opts": modeladmin.opts,
+        }
+        return TemplateResponse(request, "admin/startups/lease/rent_run.html", context)
+    month = form.cleaned_data["period"]
+    period_text = month.strftime("%Y-%m")
+    if request.method == "POST" and "apply" in request.POST:
+        try:
+            invoices, _refused = rent_invoices_issue(month=month, issued_by=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            level, message = done(
+                len(invoices),
+                _("%(count)d rent invoices issued and emailed."),
+                _("The rent of %(period)s was already issued: nothing more to issue.")
+                % {"period": period_text},
+            )
+            modeladmin.message_user(request, message, level)
+        return HttpResponseRedirect(reverse("admin:members_invoice_changelist"))
+    preview = rent_preview(month, period_text)
+    return confirmation_page(request, modeladmin, preview, hidden=[("period", period_text)])
