@@ -222,6 +222,7 @@ class LeaseForm(forms.ModelForm):
             "billing_period",
             "billing_timing",
             "service_charges",
+            "rent_index",
         ]
 
 
@@ -244,6 +245,7 @@ class LeaseAdmin(SimpleHistoryAdmin):
     list_select_related = ("office__building", "company")
     date_hierarchy = "start"
     change_list_template = "admin/startups/lease/change_list.html"
+    inlines = [rent.RevisionInline]
 
     def save_model(self, request, obj, form, change):
         services.lease_save(lease=obj)

@@ -4,19 +4,47 @@ then, once confirmed, the invoices (the renewals' preview and confirmation)."""
 from decimal import Decimal
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin.confirm import Preview, confirmation_page, done
 from members.invoice_document import euros
 from members.periods import format_period
 
 from ..billing_periods import parse_month
+from ..models import RentIndex, RentRevision
 from ..services.rent import rent_due, rent_invoices_issue
+
+
+@admin.register(RentIndex)
+class RentIndexAdmin(SimpleHistoryAdmin):
+    """The ILAT and ILC values, entered by staff each quarter as INSEE publishes them."""
+
+    list_display = ("__str__", "kind", "year", "quarter", "value", "entered_by")
+    list_filter = ("kind", "year")
+    fields = ("kind", "year", "quarter", "value")
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class RevisionInline(admin.TabularInline):
+    """The rent revisions a run applied; they are computed, never typed in."""
+
+    model = RentRevision
+    extra = 0
+    fields = ("effective", "old_rent", "old_index", "new_index", "new_rent", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class RentRunForm(forms.Form):

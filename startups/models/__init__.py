@@ -354,6 +354,18 @@ class Lease(models.Model):
         validators=[validate_not_negative],
         help_text=_("Invoiced with the rent, at the building's VAT rate."),
     )
+    rent_index = models.ForeignKey(
+        "startups.RentIndex",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reference index"),
+        help_text=_(
+            "The index the rent above refers to. On each anniversary of the lease the rent "
+            "is revised by the same quarter's index one year later. Empty: not indexed."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -399,4 +411,6 @@ class Lease(models.Model):
             )
 
 
-from .rent import RentInvoice as RentInvoice  # noqa: E402  (rent refers to the lease above)
+from .rent import RentIndex as RentIndex  # noqa: E402  (rent refers to the lease above)
+from .rent import RentInvoice as RentInvoice  # noqa: E402
+from .rent import RentRevision as RentRevision  # noqa: E402

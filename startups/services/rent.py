@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,8 @@ from members.periods import format_period
 from members.services.invoicing import InvoiceDraft, buyer_fields, drafts_issue
 
 from ..billing_periods import add_months, billed_period, prorated
-from ..models import Lease, RentInvoice
+from ..models import Lease, RentInvoice, RentRevision
+from .indexation import index_table, rent_segments, revision_text, revisions_until
 
 
 @dataclass
@@ -34,6 +36,7 @@ class RentDue:
     start: date
     end: date
     draft: InvoiceDraft
+    revisions: list[RentRevision]
 
     @property
     def amounts(self):
@@ -47,38 +50,50 @@ def leases_billable(month: date):
     around it (``billed_period`` decides), tenants in name order."""
     return (
         Lease.objects.overlapping(add_months(month, -3), add_months(month, 4))
-        .select_related("office__building", "company")
+        .select_related("office__building", "company", "rent_index")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=RentRevision.objects.select_related("old_index", "new_index"),
+            )
+        )
         .order_by("company__legal_name", "pk")
     )
 
 
-def rent_lines(lease: Lease, start: date, end: date) -> list[tuple[str, object]]:
-    """Return the lines billing ``lease`` for ``[start, end)``: the rent, then the
-    service charges, each prorated by day (the draft rounds them)."""
-    period = format_period(start, end)
+def rent_lines(
+    lease: Lease, start: date, end: date, revisions: list[RentRevision]
+) -> list[tuple[str, object]]:
+    """Return the lines billing ``lease`` for ``[start, end)``: the rent (one line per
+    rent in force, with the revision's calculation), then the service charges, each
+    prorated by day (the draft rounds them)."""
     office = lease.office
-    lines = [
-        (
-            _("Rent, office %(office)s (%(building)s), %(period)s")
-            % {"office": office.code, "building": office.building.name, "period": period},
-            prorated(lease.monthly_rent, start, end),
-        )
-    ]
+    lines = []
+    for first, after, rent, revision in rent_segments(lease, start, end, revisions):
+        text = _("Rent, office %(office)s (%(building)s), %(period)s") % {
+            "office": office.code,
+            "building": office.building.name,
+            "period": format_period(first, after, "SHORT_DATE_FORMAT"),
+        }
+        if revision is not None:
+            text = f"{text}; {revision_text(revision)}"
+        lines.append((text, prorated(rent, first, after)))
     if lease.service_charges:
         lines.append(
             (
-                _("Service charges, %(period)s") % {"period": period},
+                _("Service charges, %(period)s")
+                % {"period": format_period(start, end, "SHORT_DATE_FORMAT")},
                 prorated(lease.service_charges, start, end),
             )
         )
     return lines
 
 
-def rent_draft(lease: Lease, start: date, end: date) -> InvoiceDraft:
+def rent_draft(lease: Lease, start: date, end: date, revisions: list[RentRevision]) -> InvoiceDraft:
     """Return the draft of the invoice billing ``lease`` for ``[start, end)``; raise
     ValidationError when it cannot be issued (the tenant's address is incomplete)."""
     buyer_fields(lease.company)
-    lines = rent_lines(lease, start, end)
+    lines = rent_lines(lease, start, end, revisions)
     return InvoiceDraft(
         company=lease.company,
         lines=lines,
@@ -98,6 +113,7 @@ def rent_due(month: date) -> tuple[list[RentDue], list[tuple[Lease, str]]]:
         RentInvoice.objects.filter(lease__in=leases).values_list("lease_id", "period_start")
     )
     due, refused = [], []
+    indexes = index_table()
     with translation.override(settings.LANGUAGE_CODE):
         for lease in leases:
             period = billed_period(lease, month)
@@ -107,7 +123,9 @@ def rent_due(month: date) -> tuple[list[RentDue], list[tuple[Lease, str]]]:
                 refused.append((lease, _("already invoiced for %s") % format_period(*period)))
                 continue
             try:
-                due.append(RentDue(lease, *period, rent_draft(lease, *period)))
+                revisions = revisions_until(lease, period[1], indexes)
+                draft = rent_draft(lease, *period, revisions)
+                due.append(RentDue(lease, *period, draft, revisions))
             except ValidationError as error:
                 refused.append((lease, " ".join(error.messages)))
     return due, refused
@@ -125,6 +143,9 @@ def rent_invoices_issue(
     due, refused = rent_due(month)
     if not due:
         return [], refused
+    RentRevision.objects.bulk_create(
+        revision for each in due for revision in each.revisions if revision.pk is None
+    )
     invoices = drafts_issue(drafts=[each.draft for each in due], issued_by=issued_by)
     RentInvoice.objects.bulk_create(
         RentInvoice(invoice=invoice, lease=each.lease, period_start=each.start, period_end=each.end)
