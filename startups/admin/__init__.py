@@ -223,6 +223,7 @@ class LeaseForm(forms.ModelForm):
             "billing_timing",
             "service_charges",
             "rent_index",
+            "deposit_received_on",
         ]
 
 
@@ -246,6 +247,11 @@ class LeaseAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start"
     change_list_template = "admin/startups/lease/change_list.html"
     inlines = [rent.RevisionInline]
+    readonly_fields = ("deposit_return",)
+
+    @admin.display(description=_("deposit returned"))
+    def deposit_return(self, obj):
+        return rent.deposit_state(obj)
 
     def save_model(self, request, obj, form, change):
         services.lease_save(lease=obj)
@@ -270,6 +276,11 @@ class LeaseAdmin(SimpleHistoryAdmin):
                 "issue-rent/",
                 self.admin_site.admin_view(partial(rent.issue_rent_view, self)),
                 name="startups_lease_issue_rent",
+            ),
+            path(
+                "<int:pk>/deposit/",
+                self.admin_site.admin_view(partial(rent.deposit_return_view, self)),
+                name="startups_lease_deposit_return",
             ),
             *super().get_urls(),
         ]

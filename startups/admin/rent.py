@@ -7,17 +7,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.admin.confirm import Preview, confirmation_page, done
+from members.forms import DateInput
 from members.invoice_document import euros
-from members.periods import format_period
+from members.periods import format_period, human_date
 
 from ..billing_periods import parse_month
-from ..models import RentIndex, RentRevision
+from ..models import Lease, RentIndex, RentRevision
+from ..services.deposits import deposit_return
 from ..services.rent import rent_due, rent_invoices_issue
 
 
@@ -104,7 +109,7 @@ def issue_rent_view(modeladmin, request):
             "form": form,
             "opts": modeladmin.opts,
         }
-        return TemplateResponse(request, "admin/startups/lease/rent_run.html", context)
+        return TemplateResponse(request, "admin/startups/lease/form.html", context)
     month = form.cleaned_data["period"]
     period_text = month.strftime("%Y-%m")
     if request.method == "POST" and "apply" in request.POST:
@@ -123,3 +128,56 @@ def issue_rent_view(modeladmin, request):
         return HttpResponseRedirect(reverse("admin:members_invoice_changelist"))
     preview = rent_preview(month, period_text)
     return confirmation_page(request, modeladmin, preview, hidden=[("period", period_text)])
+
+
+class DepositReturnForm(forms.Form):
+    returned_on = forms.DateField(label=_("Returned on"), widget=DateInput())
+    amount = forms.DecimalField(label=_("Amount returned (€)"), max_digits=10, decimal_places=2)
+    reason = forms.CharField(
+        label=_("Why part of it is kept"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def deposit_state(lease):
+    """Return, for the lease's page, the deposit's return or the link to record it."""
+    if lease.pk is None:
+        return "—"
+    if lease.deposit_returned_on:
+        return _("%(amount)s on %(date)s") % {
+            "amount": euros(lease.deposit_returned),
+            "date": human_date(lease.deposit_returned_on),
+        }
+    url = reverse("admin:startups_lease_deposit_return", args=[lease.pk])
+    return format_html('<a href="{}">{}</a>', url, _("Record the deposit's return"))
+
+
+def deposit_return_view(modeladmin, request, pk):
+    """Record the return of an ended lease's deposit, in full or in part."""
+    lease = get_object_or_404(Lease.objects.select_related("office", "company"), pk=pk)
+    if not modeladmin.has_change_permission(request, lease):
+        raise PermissionDenied
+    form = DepositReturnForm(
+        request.POST or None,
+        initial={"returned_on": timezone.localdate(), "amount": lease.deposit},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            deposit_return(lease=lease, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            modeladmin.message_user(request, _("Deposit return recorded."))
+            return HttpResponseRedirect(reverse("admin:startups_lease_change", args=[pk]))
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Return the deposit of %(lease)s (%(deposit)s)")
+        % {"lease": lease, "deposit": euros(lease.deposit)},
+        "form": form,
+        "opts": modeladmin.opts,
+        "method": "post",
+    }
+    return TemplateResponse(request, "admin/startups/lease/form.html", context)

@@ -331,6 +331,17 @@ class Lease(models.Model):
     contract = SingleLineField(
         _("contract"), max_length=10, choices=Contract.choices, default=Contract.PRECARIOUS
     )
+    deposit_received_on = models.DateField(_("deposit received on"), null=True, blank=True)
+    # Written only by services.deposits.deposit_return, at the end of the lease.
+    deposit_returned_on = models.DateField(
+        _("deposit returned on"), null=True, blank=True, editable=False
+    )
+    deposit_returned = models.DecimalField(
+        _("deposit returned (€)"), **MONEY, null=True, blank=True, editable=False
+    )
+    deposit_retained_reason = models.TextField(
+        _("why part of the deposit was kept"), blank=True, editable=False
+    )
     billing_period = SingleLineField(
         _("billing period"),
         max_length=10,
