@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Membership
 
-from . import incubator, members, money, offices, school
+from . import incubator, members, money, offices, rent, school
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
 
@@ -57,6 +57,7 @@ SECTIONS = (
     ("dues", money.figures, "members.view_invoice"),
     ("incubator", incubator.figures, "startups.view_incubation"),
     ("offices", offices.figures, "startups.view_lease"),
+    ("rent", rent.figures, "members.view_invoice"),
     ("school", school.figures, "cluster.view_student"),
 )
 

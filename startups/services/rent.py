@@ -133,11 +133,18 @@ def rent_due(month: date) -> tuple[list[RentDue], list[tuple[Lease, str]]]:
 
 @transaction.atomic
 def rent_invoices_issue(
-    *, month: date, issued_by: AbstractBaseUser | None = None
+    *,
+    month: date,
+    issued_by: AbstractBaseUser | None = None,
+    issue_date: date | None = None,
 ) -> tuple[list[Invoice], list[tuple[Lease, str]]]:
     """Issue the rent invoices of the run of ``month`` (one per lease and period, never
     twice), numbered in the tenants' name order and emailed; return them with the leases
-    left alone and why. A second or concurrent run issues nothing more."""
+    left alone and why. A second or concurrent run issues nothing more.
+
+    ``issue_date`` (today by default) is for the demo's past year only: numbers follow the
+    order of issue, so a date earlier than an issued invoice's would break the chronology.
+    """
     ids = list(leases_billable(month).values_list("pk", flat=True))
     list(Lease.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
     due, refused = rent_due(month)
@@ -146,7 +153,9 @@ def rent_invoices_issue(
     RentRevision.objects.bulk_create(
         revision for each in due for revision in each.revisions if revision.pk is None
     )
-    invoices = drafts_issue(drafts=[each.draft for each in due], issued_by=issued_by)
+    invoices = drafts_issue(
+        drafts=[each.draft for each in due], issued_by=issued_by, issue_date=issue_date
+    )
     RentInvoice.objects.bulk_create(
         RentInvoice(invoice=invoice, lease=each.lease, period_start=each.start, period_end=each.end)
         for invoice, each in zip(invoices, due, strict=True)
