@@ -33,7 +33,7 @@ def test_the_deposit_is_returned_in_full_after_the_end(ended):
         date(2026, 7, 15),
         D("1200.00"),
     )
-    assert ended.history.first().history_change_reason == "Deposit returned"
+    assert ended.history.first().history_change_reason == "Dépôt de garantie restitué"
 
 
 def test_keeping_part_of_it_needs_a_reason(ended):

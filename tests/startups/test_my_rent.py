@@ -40,7 +40,7 @@ def test_the_representative_sees_rent_invoices_and_balance(
         assert invoice.number in response.text
     assert response.context["balance"] == D("1200.00")
     detail = client.get(reverse("members:invoice-detail", args=[invoices[1].number]))
-    assert detail.status_code == 200 and "Rent, office" in detail.text
+    assert detail.status_code == 200 and "Loyer, bureau" in detail.text
     # The members' billing page lists them too, with every other invoice.
     billing = client.get(reverse("members:my-membership", args=[representative.company.slug]))
     assert invoices[2].number in billing.text

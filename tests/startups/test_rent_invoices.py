@@ -75,8 +75,8 @@ def test_the_command_issues_one_invoice_per_active_lease(leases):
     assert bravo.amount_excl_tax == D("160.00")
     assert (bravo.period_start, bravo.period_end) == (date(2027, 1, 16), date(2027, 1, 31))
     assert charlie.vat_amount == D("0.00") and charlie.vat_mention
-    assert "Rent, office P01 (Pépinière)" in alpha.lines.first().description
-    assert "3 rent invoices issued" in out.getvalue()
+    assert "Loyer, bureau P01 (Pépinière)" in alpha.lines.first().description
+    assert "3 factures de loyer émises" in out.getvalue()
     assert RentInvoice.objects.get(invoice=alpha).lease == leases[0]
 
 
@@ -85,12 +85,12 @@ def test_a_second_run_issues_nothing_more_and_says_so(leases):
     out = StringIO()
     call_command("issue_rent_invoices", "--period", "2027-01", stdout=out)
     assert Invoice.objects.count() == 3
-    assert "0 rent invoices issued" in out.getvalue()
-    assert "already invoiced" in out.getvalue()
+    assert "0 factures de loyer émises" in out.getvalue()
+    assert "déjà facturé" in out.getvalue()
 
 
 def test_a_bad_period_is_refused_clearly():
-    with pytest.raises(CommandError, match="YYYY-MM"):
+    with pytest.raises(CommandError, match="2027-01"):
         call_command("issue_rent_invoices", "--period", "janvier")
 
 
@@ -146,7 +146,10 @@ class TestAdminTool:
     def test_staff_preview_then_issue_once(
         self, leases, admin_client, django_assert_max_num_queries
     ):
-        assert "Issue a month" in admin_client.get(reverse("admin:startups_lease_changelist")).text
+        assert (
+            "Émettre les loyers"
+            in admin_client.get(reverse("admin:startups_lease_changelist")).text
+        )
         with django_assert_max_num_queries(12):
             preview = admin_client.get(self.url, {"period": "2027-01"})
         assert preview.status_code == 200
@@ -159,15 +162,15 @@ class TestAdminTool:
         assert Invoice.objects.count() == 0
 
         done = admin_client.post(self.url, {"period": "2027-01", "apply": "1"}, follow=True)
-        assert "3 rent invoices issued" in done.text
+        assert "3 factures de loyer émises" in done.text
         again = admin_client.post(self.url, {"period": "2027-01", "apply": "1"}, follow=True)
-        assert "already issued" in again.text
+        assert "déjà émis" in again.text
         assert Invoice.objects.count() == 3
 
     def test_a_bad_month_shows_the_form_with_the_error(self, admin_client):
         response = admin_client.get(self.url, {"period": "2027-13"})
         assert response.status_code == 200
-        assert "YYYY-MM" in response.text and "errorlist" in response.text
+        assert "AAAA-MM" in response.text and "errorlist" in response.text
         assert Invoice.objects.count() == 0
 
     def test_incubator_staff_may_not_issue_rent(self, leases, client):

@@ -37,7 +37,7 @@ def test_the_rent_is_revised_on_the_anniversary_and_the_invoice_shows_how(indexe
     assert march.amount_excl_tax == D("1026.39")
     # The texts are the site's (French) formats; the words are translated with the catalog.
     text = march.lines.get().description.replace("\xa0", " ")
-    assert "01/03/2027: 1 000,00 € × 134,58 (ILAT T2 2026) / 131,12 (ILAT T2 2025)" in text
+    assert "01/03/2027 : 1 000,00 € × 134,58 (ILAT T2 2026) / 131,12 (ILAT T2 2025)" in text
     assert "= 1 026,39 €" in text
     revision = RentRevision.objects.get(lease=lease)
     assert (revision.effective, revision.old_rent, revision.new_rent) == (
@@ -56,7 +56,7 @@ def test_an_anniversary_inside_the_month_splits_the_rent(indexes):
     lines = list(march.lines.all())
     # 15 days of 31 at 1 000 €, then 16 days of 31 at 1 026.39 €.
     assert [line.amount_excl_tax for line in lines] == [D("483.87"), D("529.75")]
-    assert "revised" not in lines[0].description and "revised" in lines[1].description
+    assert "révisé" not in lines[0].description and "révisé" in lines[1].description
 
 
 def test_a_missing_index_holds_the_lease_back_with_a_clear_reason(indexes):
@@ -64,7 +64,7 @@ def test_a_missing_index_holds_the_lease_back_with_a_clear_reason(indexes):
     LeaseFactory(start=date(2026, 3, 1), rent_index=indexes[2025])
     due, refused = rent_due(date(2027, 3, 1))
     assert due == []
-    assert "The index ILAT T2 2026 is not entered yet" in refused[0][1]
+    assert "L’indice ILAT T2 2026 n’est pas encore saisi" in refused[0][1]
     invoices, _ = rent_invoices_issue(month=date(2027, 3, 1))
     assert invoices == [] and Invoice.objects.count() == 0
     assert RentRevision.objects.count() == 0
@@ -74,7 +74,7 @@ def test_a_lease_without_index_keeps_its_rent():
     LeaseFactory(start=date(2026, 3, 1), monthly_rent=D("700.00"))
     [march], _ = rent_invoices_issue(month=date(2027, 3, 1))
     assert march.amount_excl_tax == D("700.00")
-    assert "revised" not in march.lines.get().description
+    assert "révisé" not in march.lines.get().description
 
 
 def test_staff_enter_an_index_in_the_admin(admin_client):
