@@ -173,6 +173,21 @@ class TestAdminTool:
         assert "AAAA-MM" in response.text and "errorlist" in response.text
         assert Invoice.objects.count() == 0
 
+    def test_accounting_staff_run_the_rent_and_enter_indexes(self, leases, client):
+        client.force_login(staff_member("Comptabilité"))
+        indexes_page = client.get(reverse("admin:startups_rentindex_changelist"))
+        assert self.url in indexes_page.text
+        client.post(self.url, {"period": "2027-01", "apply": "1"})
+        assert Invoice.objects.count() == 3
+        assert client.get(reverse("admin:startups_rentindex_add")).status_code == 200
+        lease = leases[0]
+        change = client.post(
+            reverse("admin:startups_lease_change", args=[lease.pk]), {"monthly_rent": "1"}
+        )
+        assert change.status_code == 403  # the leases themselves are the incubator's
+        lease.refresh_from_db()
+        assert lease.monthly_rent == D("1000.00")
+
     def test_incubator_staff_may_not_issue_rent(self, leases, client):
         client.force_login(staff_member("Incubateur"))
         assert client.get(self.url, {"period": "2027-01"}).status_code == 403
