@@ -31,6 +31,7 @@ class RentIndexAdmin(SimpleHistoryAdmin):
     """The ILAT and ILC values, entered by staff each quarter as INSEE publishes them."""
 
     list_display = ("__str__", "kind", "year", "quarter", "value", "entered_by")
+    list_select_related = ("entered_by",)
     change_list_template = "admin/startups/rentindex/change_list.html"
     list_filter = ("kind", "year")
     fields = ("kind", "year", "quarter", "value")

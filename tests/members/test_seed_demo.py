@@ -224,9 +224,10 @@ def test_staff_option_twice_keeps_one_user_and_its_password(settings):
 def delete_dues():
     """Invoices and leases protect their company (records to keep); clear them to re-seed."""
     from cluster.models import Placement
-    from startups.models import Lease
+    from startups.models import Lease, RentInvoice
 
     Placement.objects.all().delete()
+    RentInvoice.objects.all().delete()
     Lease.objects.all().delete()
     Payment.objects.all().delete()
     Invoice.objects.all().delete()

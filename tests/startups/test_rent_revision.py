@@ -90,3 +90,16 @@ def test_staff_enter_an_index_in_the_admin(admin_client):
         {"kind": "ilc", "year": "2026", "quarter": "3", "value": "1"},
     )
     assert duplicate.status_code == 200 and RentIndex.objects.count() == 1
+
+
+def test_the_index_list_costs_the_same_whatever_its_length(
+    admin_client, admin_user, django_assert_max_num_queries
+):
+    for year in range(2010, 2030):
+        RentIndex.objects.create(
+            kind="ilc", year=year, quarter=1, value=D("100.00"), entered_by=admin_user
+        )
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(reverse("admin:startups_rentindex_changelist"))
+    assert response.status_code == 200
+    assert "ILC T1 2029" in response.text
