@@ -45,7 +45,17 @@ MEMBERS_MODELS = (
     "subscription",
     "topic",
 )
-STARTUPS_MODELS = ("building", "incubation", "kpisnapshot", "lease", "milestone", "office")
+STARTUPS_MODELS = (
+    "building",
+    "incubation",
+    "kpisnapshot",
+    "lease",
+    "milestone",
+    "office",
+    "rentindex",
+)
+# Issued by the rent run, never typed in: read only, for every role that sees rent.
+RENT_RECORDS = {"startups.view_rentinvoice", "startups.view_rentrevision"}
 SCHOOL_MODELS = ("placement", "programme", "student")
 # Writing and sending mailings: the mailings and their per-recipient log, the topics and
 # who consented to them.
@@ -68,12 +78,14 @@ ROLES = {
         _perms("members", MEMBERS_MODELS, ALL)
         | _perms("startups", (*STARTUPS_MODELS, "programme"), ALL)
         | _perms("cluster", SCHOOL_MODELS, ALL)
+        | RENT_RECORDS
         | {"cluster.view_dashboard", "cluster.view_erasure", "auth.view_user"}
         | MAILING_PERMISSIONS
     ),
-    # Dues: plans, memberships, invoices, payments, the emails that carry them, the dues
-    # tools and the dashboard's members and money figures. Companies and contacts only read
-    # (who is billed), never a student.
+    # Dues and rent: plans, memberships, invoices, payments, the emails that carry them,
+    # the dues tools, the rent run (from the rent indexes' page; the leases stay the
+    # incubator's) and the rent indexes, and the dashboard's members and money figures.
+    # Companies and contacts only read (who is billed), never a student.
     ACCOUNTING: (
         _perms("members", ("membershipplan",), ALL)
         | _perms("members", ("membership", "invoice", "payment"), NO_DELETE)
@@ -81,6 +93,8 @@ ROLES = {
         | _perms("members", ("mandate", "directdebitfile", "directdebit"), NO_DELETE)
         # Bank statements: uploaded, then their lines' matches confirmed.
         | _perms("members", ("bankstatement", "statementline"), NO_DELETE)
+        | _perms("startups", ("rentindex",), NO_DELETE)
+        | RENT_RECORDS
         | {
             "members.view_emaillog",
             "members.view_company",
@@ -93,6 +107,7 @@ ROLES = {
     # The incubator and its offices, and the companies they concern (read).
     INCUBATOR: (
         _perms("startups", (*STARTUPS_MODELS, "programme"), ALL)
+        | RENT_RECORDS
         | {"members.view_company", "cluster.view_dashboard"}
     ),
     # The school: programmes, students, placements; companies and offers read (a placement

@@ -17,3 +17,4 @@ class StartupsConfig(AppConfig):
         kinds.register(kinds.STARTUP, Incubation.companies_hosted)
         kinds.register(kinds.ALUMNI, Incubation.companies_graduated)
         my_space.register_tab(key="kpis", url_name="startups:my-kpis", label=_("Key figures"))
+        my_space.register_tab(key="rent", url_name="startups:my-rent", label=_("Rent"))

@@ -55,6 +55,7 @@ BUILDINGS = [
     ),
 ]
 RENT_PER_M2 = Decimal("11.50")  # € a month
+SERVICE_CHARGES_PER_M2 = Decimal("1.80")  # € a month
 
 
 @transaction.atomic
@@ -129,6 +130,8 @@ def seed_incubator():
             start=start,
             end=None if rng.random() < 0.3 else today + timedelta(days=rng.randrange(20, 400)),
             deposit=office.list_rent * 2,
+            deposit_received_on=start,
+            service_charges=(office.area * SERVICE_CHARGES_PER_M2).quantize(Decimal("0.01")),
             notice_months=rng.choice((1, 3)),
         )
         for months in (6, 12, 24):

@@ -1,13 +1,18 @@
-"""The start-ups' part of the representatives' space: their KPI snapshots."""
+"""The start-ups' part of the representatives' space: their KPI snapshots, and the
+tenants' rent."""
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from members.models import Company
+from members.models import Company, Invoice
+from members.views.my_space import is_company_admin
 
 from .forms import KpiForm
 from .models import KpiSnapshot
@@ -49,5 +54,33 @@ def my_kpis(request, slug):
             "form": form,
             "kpis": incubation.kpis.all(),
             "milestones": incubation.milestones.all(),
+        },
+    )
+
+
+@login_required
+def my_rent(request, slug):
+    """The tenant's leases, rent invoices and rent balance (each invoice on the members'
+    invoice page)."""
+    company = get_object_or_404(Company.objects.editable_by(request.user), slug=slug)
+    invoices = list(
+        Invoice.objects.with_balance()
+        .filter(Q(rent__lease__company=company) | Q(credited_invoice__rent__lease__company=company))
+        .filter(company=company)
+        .order_by("-issue_date", "-sequence")
+    )
+    balance = sum(
+        (invoice.balance for invoice in invoices if invoice.kind == Invoice.Kind.INVOICE),
+        Decimal("0.00"),
+    )
+    return render(
+        request,
+        "startups/my/rent.html",
+        {
+            "company": company,
+            "leases": company.leases.select_related("office__building"),
+            "invoices": invoices,
+            "balance": balance,
+            "is_admin": is_company_admin(company, request.user),
         },
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Membership
 
-from . import collection, incubator, members, money, offices, school
+from . import collection, incubator, members, money, offices, rent, school
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
 
@@ -58,6 +58,7 @@ SECTIONS = (
     ("collection", collection.figures, "members.view_invoice"),
     ("incubator", incubator.figures, "startups.view_incubation"),
     ("offices", offices.figures, "startups.view_lease"),
+    ("rent", rent.figures, "members.view_invoice"),
     ("school", school.figures, "cluster.view_student"),
 )
 

@@ -36,7 +36,7 @@ def figures(year):
     # The year before only for its tile: what was collected, as yearly_summary counts it.
     before = period.previous()
     collected_before = Payment.objects.filter(
-        date__gte=before.start, date__lt=before.end
+        invoice__membership__isnull=False, date__gte=before.start, date__lt=before.end
     ).aggregate(total=Sum("amount"))["total"]
     rows = [
         (_("expected (before tax)"), this["expected"]),

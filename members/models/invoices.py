@@ -83,6 +83,11 @@ class InvoiceQuerySet(models.QuerySet):
     def invoices(self) -> "InvoiceQuerySet":
         return self.filter(kind=Invoice.Kind.INVOICE)
 
+    def dues(self) -> "InvoiceQuerySet":
+        """Invoices and credit notes of membership dues (rent and the other apps' billing
+        have no membership)."""
+        return self.filter(membership__isnull=False)
+
 
 class Invoice(models.Model):
     """An issued invoice or credit note. Immutable: it copies everything it bills."""

@@ -25,7 +25,8 @@ def yearly_summary(year: int | None = None) -> list[dict]:
     memberships = Membership.objects.exclude(
         status__in=(Membership.Status.RESIGNED, Membership.Status.CANCELLED)
     ).order_by()
-    invoices, payments = Invoice.objects.all(), Payment.objects.all()
+    invoices = Invoice.objects.dues()
+    payments = Payment.objects.filter(invoice__membership__isnull=False)
     if year is not None:
         # Ranges rather than "year of the date", so that the indexes on dates serve.
         memberships = memberships.filter(

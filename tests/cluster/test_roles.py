@@ -141,8 +141,15 @@ def test_accounting_handles_dues_and_never_sees_a_student(client, cluster_at_wor
         assert status(client, name) == 200, name
     assert status(client, "admin:members_invoice_pay", cluster_at_work.pk) == 200
     figures, tiles, html = dashboard_figures(client)
-    assert figures == {"members", "members-by-year", "dues", "collection"}
-    assert tiles == {"members", "renewal-rate", "dues-collected", "direct-debit-share", "dso"}
+    assert figures == {"members", "members-by-year", "dues", "collection", "rent", "rent-arrears"}
+    assert tiles == {
+        "members",
+        "renewal-rate",
+        "dues-collected",
+        "direct-debit-share",
+        "dso",
+        "rent-collected",
+    }
     assert "Studio Canigou" not in html
     csv = reverse("staff-dashboard-csv")
     assert client.get(csv, {"year": YEAR, "figure": "dues"}).status_code == 200
@@ -265,9 +272,9 @@ def test_the_dashboard_of_a_role_costs_no_more_than_its_sections(
 ):
     client = logged_in(client, roles.ACCOUNTING)
 
-    # Session, user, permissions, the identity, the years; members (5), dues (5) and
-    # collection (2) only: the whole dashboard costs 28.
-    with django_assert_max_num_queries(20):
+    # Session, user, permissions, the identity, the years; members (5), dues (5),
+    # collection (2) and rent (5) only: the whole dashboard costs 33.
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("staff-dashboard"), {"year": YEAR})
 
     assert response.status_code == 200

@@ -249,9 +249,10 @@ def delete_dues():
     """Invoices and leases protect their company (records to keep); clear them to re-seed."""
     from cluster.models import Placement
     from members.models import BankStatement, DirectDebit, DirectDebitFile, Mandate
-    from startups.models import Lease
+    from startups.models import Lease, RentInvoice
 
     Placement.objects.all().delete()
+    RentInvoice.objects.all().delete()
     Lease.objects.all().delete()
     BankStatement.objects.all().delete()
     DirectDebit.objects.all().delete()

@@ -47,6 +47,7 @@ def company_urls(company):
         ("members:my-team", [slug], {"email": "eve@example.org", "role": "admin"}),
         ("members:my-membership", [slug], {}),
         ("startups:my-kpis", [slug], kpi_data(headcount=666)),
+        ("startups:my-rent", [slug], {}),
         ("members:invoice-detail", [invoice.number], {}),
         ("members:invoice-pdf", [invoice.number], {}),
     ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from cluster import demo as cluster_demo
 from members import demo as members_demo
 from startups import demo as startups_demo
+from startups import demo_rent as startups_demo_rent
 
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_PASSWORD = "cite-demo-2026"  # noqa: S105 - a printed demo login, DEBUG only
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             members_demo.seed_direct_debits()
             members_demo.seed_offers()
             startups_demo.seed_incubator()
+            startups_demo_rent.seed_rent()
             school = cluster_demo.seed_school()
             if added:
                 self.stdout.write(

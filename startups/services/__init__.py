@@ -8,7 +8,7 @@ from django.db import transaction
 from members.constraints import constraint_violations_as_errors
 from members.models import Company
 
-from .models import Lease, Office
+from ..models import Lease, Office
 
 
 def lease_create(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -236,6 +236,14 @@ class Building(models.Model):
     street = SingleLineField(_("street"), max_length=200, blank=True)
     postcode = SingleLineField(_("postcode"), max_length=10, blank=True)
     city = SingleLineField(_("city"), max_length=100, default="Le Soler")
+    vat_rate = models.DecimalField(
+        _("VAT rate on rent (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[validate_not_negative, MaxValueValidator(Decimal("100"))],
+        help_text=_("Commercial rent usually bears 20%; 0 when the premises are exempt."),
+    )
 
     history = HistoricalRecords()
 
@@ -319,6 +327,14 @@ class Lease(models.Model):
         PRECARIOUS = "precaire", _("convention d'occupation précaire")
         COMMERCIAL = "commercial", _("commercial lease")
 
+    class BillingPeriod(models.TextChoices):
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly (calendar quarters)")
+
+    class BillingTiming(models.TextChoices):
+        ADVANCE = "advance", _("in advance (terme à échoir)")
+        ARREARS = "arrears", _("in arrears (terme échu)")
+
     office = models.ForeignKey(
         Office, on_delete=models.PROTECT, related_name="leases", verbose_name=_("office")
     )
@@ -338,6 +354,52 @@ class Lease(models.Model):
     )
     contract = SingleLineField(
         _("contract"), max_length=10, choices=Contract.choices, default=Contract.PRECARIOUS
+    )
+    deposit_received_on = models.DateField(_("deposit received on"), null=True, blank=True)
+    # Written only by services.deposits.deposit_return, at the end of the lease.
+    deposit_returned_on = models.DateField(
+        _("deposit returned on"), null=True, blank=True, editable=False
+    )
+    deposit_returned = models.DecimalField(
+        _("deposit returned (€)"), **MONEY, null=True, blank=True, editable=False
+    )
+    deposit_retained_reason = models.TextField(
+        _("why part of the deposit was kept"), blank=True, editable=False
+    )
+    billing_period = SingleLineField(
+        _("billing period"),
+        max_length=10,
+        choices=BillingPeriod.choices,
+        default=BillingPeriod.MONTHLY,
+    )
+    billing_timing = SingleLineField(
+        _("billed"),
+        max_length=10,
+        choices=BillingTiming.choices,
+        default=BillingTiming.ADVANCE,
+        help_text=_(
+            "In advance: a period is invoiced in its first month; in arrears: in the month "
+            "after it ends."
+        ),
+    )
+    service_charges = models.DecimalField(
+        _("service charges (€ a month)"),
+        **MONEY,
+        default=Decimal("0.00"),
+        validators=[validate_not_negative],
+        help_text=_("Invoiced with the rent, at the building's VAT rate."),
+    )
+    rent_index = models.ForeignKey(
+        "startups.RentIndex",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reference index"),
+        help_text=_(
+            "The index the rent above refers to. On each anniversary of the lease the rent "
+            "is revised by the same quarter's index one year later. Empty: not indexed."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -382,3 +444,8 @@ class Lease(models.Model):
                 },
                 code="before_delivery",
             )
+
+
+from .rent import RentIndex as RentIndex  # noqa: E402  (rent refers to the lease above)
+from .rent import RentInvoice as RentInvoice  # noqa: E402
+from .rent import RentRevision as RentRevision  # noqa: E402

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +16,9 @@ from members.csv_export import csv_response, variant_of
 from members.models import Company
 from members.periods import last_day
 
-from . import services
-from .models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
+from .. import services
+from ..models import Building, Incubation, KpiSnapshot, Lease, Milestone, Office, Programme
+from . import rent
 
 
 @admin.register(Programme)
@@ -167,7 +170,7 @@ class OfficeInline(admin.TabularInline):
 
 @admin.register(Building)
 class BuildingAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "name_en", "street", "postcode", "city")
+    list_display = ("name", "name_en", "street", "postcode", "city", "vat_rate")
     search_fields = ("name", "name_en")
     inlines = [OfficeInline]
 
@@ -215,19 +218,39 @@ class LeaseForm(forms.ModelForm):
             "notice_months",
             "deposit",
             "contract",
+            "billing_period",
+            "billing_timing",
+            "service_charges",
+            "rent_index",
+            "deposit_received_on",
         ]
 
 
 @admin.register(Lease)
 class LeaseAdmin(SimpleHistoryAdmin):
     form = LeaseForm
-    list_display = ("office", "company", period, "monthly_rent", "contract")
-    list_filter = (EndingSoonFilter, "contract", "office__building")
+    list_display = (
+        "office",
+        "company",
+        period,
+        "monthly_rent",
+        "service_charges",
+        "billing_period",
+        "billing_timing",
+        "contract",
+    )
+    list_filter = (EndingSoonFilter, "contract", "billing_period", "office__building")
     search_fields = ("company__trade_name", "office__code")
     autocomplete_fields = ("company",)
     list_select_related = ("office__building", "company")
     date_hierarchy = "start"
     change_list_template = "admin/startups/lease/change_list.html"
+    inlines = [rent.RevisionInline]
+    readonly_fields = ("deposit_return",)
+
+    @admin.display(description=_("deposit returned"))
+    def deposit_return(self, obj):
+        return rent.deposit_state(obj)
 
     def save_model(self, request, obj, form, change):
         services.lease_save(lease=obj)
@@ -247,6 +270,16 @@ class LeaseAdmin(SimpleHistoryAdmin):
                 "rent-roll.csv",
                 self.admin_site.admin_view(self.rent_roll_view),
                 name="startups_lease_rent_roll",
+            ),
+            path(
+                "issue-rent/",
+                self.admin_site.admin_view(partial(rent.issue_rent_view, self)),
+                name="startups_lease_issue_rent",
+            ),
+            path(
+                "<int:pk>/deposit/",
+                self.admin_site.admin_view(partial(rent.deposit_return_view, self)),
+                name="startups_lease_deposit_return",
             ),
             *super().get_urls(),
         ]
