@@ -40,6 +40,7 @@ MEMBERS_MODELS = (
 )
 STARTUPS_MODELS = ("building", "incubation", "kpisnapshot", "lease", "milestone", "office")
 SCHOOL_MODELS = ("placement", "programme", "student")
+EVENTS_MODELS = ("event", "registration")
 
 MANAGEMENT = "Direction"
 ACCOUNTING = "Comptabilité"
@@ -54,6 +55,7 @@ ROLES = {
         _perms("members", MEMBERS_MODELS, ALL)
         | _perms("startups", (*STARTUPS_MODELS, "programme"), ALL)
         | _perms("cluster", SCHOOL_MODELS, ALL)
+        | _perms("cluster", EVENTS_MODELS, ALL)
         | {"cluster.view_dashboard", "cluster.view_erasure", "auth.view_user"}
     ),
     # Dues: plans, memberships, invoices, payments, the emails that carry them, the dues
@@ -83,9 +85,10 @@ ROLES = {
         | {"members.view_company", "members.view_offer", "cluster.view_dashboard"}
     ),
     # The public face: companies, sectors, contacts, offers and their moderation, profile
-    # changes; representatives and invitations read.
+    # changes, the events and their registrations; representatives and invitations read.
     COMMUNICATION: (
         _perms("members", ("company",), NO_DELETE)
+        | _perms("cluster", EVENTS_MODELS, ALL)
         | _perms("members", ("sector", "contact"), ALL)
         | _perms("members", ("offer",), ("change", "delete", "view"))
         | _perms("members", ("profilerevision",), ("change", "view"))

@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import personal_data, school
+from . import events, personal_data, school
 
 admin.site.site_title = _("Cité administration")
 admin.site.index_title = _("The cluster's register")
 
-__all__ = ["personal_data", "school"]
+__all__ = ["events", "personal_data", "school"]

@@ -238,6 +238,12 @@ CITE_INTERNSHIP_MAX_HOURS_PER_YEAR = 924
 CITE_STUDENT_RETENTION_YEARS = env.int("CITE_STUDENT_RETENTION_YEARS", default=3)
 # Applications to join: at most this many from one address per hour.
 CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
+# Event registrations: at most this many from one address per hour.
+CITE_EVENT_REGISTRATIONS_PER_HOUR = env.int("CITE_EVENT_REGISTRATIONS_PER_HOUR", default=10)
+# Days after an event ends before its registrations are anonymised (counts are kept).
+CITE_EVENT_RETENTION_DAYS = env.int("CITE_EVENT_RETENTION_DAYS", default=365)
+# How the events' figures name the region of events the cluster organises itself.
+CITE_EVENT_HOME_REGION = env.str("CITE_EVENT_HOME_REGION", default="Perpignan")
 # Days after staff's decision before purge_applications anonymises an application: a
 # rejected one (the company and the person), an approved one (the person: the company is
 # in the register and the person a representative). Pending ones wait for a decision.
