@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ClusterConfig(AppConfig):
     name = "cluster"
     verbose_name = _("Cluster")
+
+    def ready(self):
+        from members import caching, my_space
+
+        from .models import Event, Registration
+
+        # The agenda shows events and their remaining seats: any write is news.
+        caching.watch(Event, Registration)
+        my_space.register_tab(key="events", url_name="events:my-events", label=_("Events"))

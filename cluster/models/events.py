@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Q
+from django.db.models.functions import Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,7 @@ class EventQuerySet(models.QuerySet):
             waiting_count=Count(
                 "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
             ),
-        )
+        ).annotate(remaining_seats=Greatest(F("capacity") - F("confirmed_count"), 0))
 
     def organised_by(self, company) -> "EventQuerySet":
         return self.filter(Q(organiser=company) | Q(partners=company)).distinct()

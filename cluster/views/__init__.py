@@ -19,9 +19,9 @@ from members.models import Company, Sector
 from members.resources import neutralise_formula
 from startups.models import Incubation
 
-from . import dashboard
-from .forms import StaffPreferencesForm
-from .models import StaffPreferences
+from .. import dashboard
+from ..forms import StaffPreferencesForm
+from ..models import Event, StaffPreferences
 
 
 def home(request):
@@ -31,7 +31,12 @@ def home(request):
         "startups": Incubation.companies_hosted(public).count(),
         "sectors": Sector.objects.filter(companies__in=public).distinct().count(),
     }
-    return render(request, "cluster/home.html", {"figures": figures})
+    events = (
+        Event.objects.filter(status=Event.Status.PUBLISHED)
+        .upcoming()
+        .select_related("office__building", "building", "organiser")[:3]
+    )
+    return render(request, "cluster/home.html", {"figures": figures, "events": events})
 
 
 @never_cache
