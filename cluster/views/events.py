@@ -1,6 +1,7 @@
 """The public agenda: the list, an event's page with its registration form, the calendars,
 and the link that cancels a registration."""
 
+import contextlib
 import json
 from datetime import timedelta
 
@@ -171,7 +172,8 @@ def event_register(request, slug):
                 messages.success(
                     request,
                     _(
-                        "You are registered. Your ticket and the calendar file are on their way to %(email)s."
+                        "You are registered. Your ticket and the calendar file are on their "
+                        "way to %(email)s."
                     )
                     % {"email": registration.email},
                 )
@@ -179,7 +181,8 @@ def event_register(request, slug):
                 messages.info(
                     request,
                     _(
-                        "The event is full: you are on the waiting list. We email %(email)s if a seat frees up."
+                        "The event is full: you are on the waiting list. We email %(email)s "
+                        "if a seat frees up."
                     )
                     % {"email": registration.email},
                 )
@@ -229,10 +232,8 @@ def registration_cancel(request, token):
         raise Http404(_("This cancellation link is not valid."))
     done = registration.status == Registration.Status.CANCELLED
     if request.method == "POST" and not done:
-        try:
+        with contextlib.suppress(ValidationError):
             services.registration_cancel(registration=registration)
-        except ValidationError:
-            pass
         return render(
             request, "cluster/events/registration_cancelled.html", {"registration": registration}
         )

@@ -75,7 +75,7 @@ def test_the_agenda_is_paginated_and_costs_a_fixed_number_of_queries(
 def test_the_api_has_the_shape_of_the_other_apis_and_a_fixed_cost(
     client, django_assert_max_num_queries
 ):
-    for n in range(22):
+    for _n in range(22):
         EventFactory(organiser=CompanyFactory(), capacity=5)
     event = Event.objects.upcoming().first()
     RegistrationFactory(event=event)
@@ -127,7 +127,7 @@ def test_the_feed_parses_back_with_its_time_zone_across_a_daylight_saving_change
         response = client.get("/events.ics")
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
-    zones = [component for component in calendar.walk("VTIMEZONE")]
+    zones = list(calendar.walk("VTIMEZONE"))
     assert [str(zone["TZID"]) for zone in zones] == ["Europe/Paris"]
     events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
     starts = {uid: e.decoded("DTSTART") for uid, e in events.items()}
