@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Membership
 
-from . import incubator, members, money, offices, school
+from . import events, incubator, members, money, offices, school
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
 
@@ -58,6 +58,7 @@ SECTIONS = (
     ("incubator", incubator.figures, "startups.view_incubation"),
     ("offices", offices.figures, "startups.view_lease"),
     ("school", school.figures, "cluster.view_student"),
+    ("events", events.figures, "cluster.view_event"),
 )
 
 

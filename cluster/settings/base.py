@@ -242,8 +242,6 @@ CITE_APPLICATIONS_PER_HOUR = env.int("CITE_APPLICATIONS_PER_HOUR", default=5)
 CITE_EVENT_REGISTRATIONS_PER_HOUR = env.int("CITE_EVENT_REGISTRATIONS_PER_HOUR", default=10)
 # Days after an event ends before its registrations are anonymised (counts are kept).
 CITE_EVENT_RETENTION_DAYS = env.int("CITE_EVENT_RETENTION_DAYS", default=365)
-# How the events' figures name the region of events the cluster organises itself.
-CITE_EVENT_HOME_REGION = env.str("CITE_EVENT_HOME_REGION", default="Perpignan")
 # Days after staff's decision before purge_applications anonymises an application: a
 # rejected one (the company and the person), an approved one (the person: the company is
 # in the register and the person a representative). Pending ones wait for a decision.

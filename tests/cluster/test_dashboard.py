@@ -354,7 +354,7 @@ def test_the_dashboard_shows_key_figures_first_then_charts_with_their_tables(
     admin_client, register
 ):
     html = admin_client.get(reverse("staff-dashboard"), {"year": 2026}).text
-    assert html.count('class="key-figure"') == 7
+    assert html.count('class="key-figure"') == 8  # the events' tile is the eighth
     assert html.index('class="key-figure"') < html.index('class="chart-frame')
     assert "\u22121 par rapport à 2025 (6)" in html
     figures = dashboard.dashboard(2026).figures
