@@ -77,8 +77,7 @@ def event_propose(*, event: Event, user: AbstractBaseUser, image=None) -> Event:
 
 
 def _pending(event):
-    queryset = Event.objects.select_related("organiser", "proposed_by")
-    submission = queryset.select_for_update().get(pk=event.pk)
+    submission = Event.objects.select_for_update().get(pk=event.pk)
     if submission.status != Event.Status.PROPOSED:
         raise ValidationError(_("This event was already reviewed."))
     return submission
