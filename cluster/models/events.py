@@ -217,7 +217,7 @@ class Event(Reviewed):
             return f"{self.office.code}, {self.office.building.name}"
         if self.building_id:
             return self.building.name
-        return self.address or str(_("Online"))
+        return self.address or str(_("Online event"))
 
     def registration_open(self, now=None) -> bool:
         now = now or timezone.now()
