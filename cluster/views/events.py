@@ -123,7 +123,11 @@ def _visible_event(slug):
 
 
 @cache_public_response
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_detail(request, slug):
+    """An event's page; a POST is its registration form."""
+    if request.method == "POST":
+        return event_register(request, slug)
     event = _visible_event(slug)
     return render(
         request,
