@@ -83,7 +83,7 @@ def test_the_same_address_cannot_register_twice(client):
     _register(client, event, "twice@example.org")
     response = _register(client, event, "TWICE@example.org")
     assert response.status_code == 400
-    assert "already registered" in str(response.context["form"].errors["email"])
+    assert "déjà inscrite" in str(response.context["form"].errors["email"])
     assert Registration.objects.count() == 1
 
 
@@ -113,7 +113,7 @@ def test_a_members_only_event_takes_a_member_representative_or_consenting_contac
     event = EventFactory(audience=Event.Audience.MEMBERS)
     response = _register(client, event, "stranger@example.org")
     assert response.status_code == 400
-    assert "members only" in str(response.context["form"].errors["email"])
+    assert "réservé aux adhérents" in str(response.context["form"].errors["email"])
     member = CompanyFactory()
     membership = membership_create(
         company=member, plan=MembershipPlanFactory(), start=timezone.localdate(), prorate=False
@@ -150,7 +150,7 @@ def test_cancelling_through_the_link_promotes_the_first_waiting_and_works_once(c
     assert third.status == Registration.Status.WAITING
     assert EmailLog.objects.filter(kind="event_promoted", to="deux@example.org").exists()
     again = client.post(url)
-    assert again.status_code == 200 and "already cancelled" in again.content.decode()
+    assert again.status_code == 200 and "déjà annulée" in again.content.decode()
     third.refresh_from_db()
     assert third.status == Registration.Status.WAITING
 
@@ -170,7 +170,7 @@ def test_check_in_marks_present_once_and_says_when(client):
     response = client.post(url, {"code": registration.ticket_code})
     when = timezone.localtime(registration.checked_in_at).strftime("%H:%M")
     assert response.status_code == 400
-    assert f"already checked in at {when}" in response.content.decode()
+    assert f"déjà enregistré(e) à {when}" in response.content.decode()
 
 
 def test_a_code_of_another_event_is_a_form_error(client):
@@ -181,7 +181,7 @@ def test_a_code_of_another_event_is_a_form_error(client):
         reverse("events:check-in", args=[event.slug]), {"code": other.ticket_code}
     )
     assert response.status_code == 400
-    assert "another event" in str(response.context["code_form"].errors["code"])
+    assert "un autre événement" in str(response.context["code_form"].errors["code"])
     other.refresh_from_db()
     assert other.checked_in_at is None
 
