@@ -162,7 +162,7 @@ class EventAdmin(SimpleHistoryAdmin):
         "kind",
         "audience",
         ("starts_at", admin.DateFieldListFilter),
-        "organiser",
+        ("organiser", admin.RelatedOnlyFieldListFilter),
     )
     search_fields = ("title_fr", "title_en", "slug")
     list_select_related = ("organiser",)

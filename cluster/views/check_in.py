@@ -1,6 +1,8 @@
 """Check-in at the door, on a phone: search by name, type or scan a ticket code, add a
 walk-in. Staff holding ``cluster.change_registration`` only."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -57,10 +59,9 @@ def check_in(request, slug):
                 messages.success(
                     request, _("%(name)s is checked in.") % {"name": registration.name}
                 )
+                query = request.GET.get("q", "")
                 return redirect(
-                    f"{request.path}?q={request.GET.get('q', '')}"
-                    if request.GET.get("q")
-                    else request.path
+                    f"{request.path}?{urlencode({'q': query})}" if query else request.path
                 )
         status = 400
     query = request.GET.get("q", "").strip()[:100]
