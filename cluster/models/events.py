@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
-from django.db.models.functions import Greatest, Lower
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,14 +41,21 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=Event.Status.PROPOSED)
 
     def with_seats(self) -> "EventQuerySet":
-        """Annotate ``confirmed_count`` and ``waiting_count`` (one query for a list)."""
+        """Annotate ``confirmed_count``, ``waiting_count`` and ``remaining_seats``.
+
+        Correlated subqueries rather than a join and GROUP BY: PostgreSQL computes them for
+        the rows of the page only (after LIMIT), through the (event, status) index, and a
+        paginator's count leaves them out.
+        """
+
+        def count(status):
+            registrations = Registration.objects.filter(event=OuterRef("pk"), status=status)
+            counted = registrations.order_by().values("event").annotate(n=Count("pk"))
+            return Coalesce(Subquery(counted.values("n")), 0)
+
         return self.annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
-            ),
+            confirmed_count=count(Registration.Status.CONFIRMED),
+            waiting_count=count(Registration.Status.WAITING),
         ).annotate(remaining_seats=Greatest(F("capacity") - F("confirmed_count"), 0))
 
     def organised_by(self, company) -> "EventQuerySet":

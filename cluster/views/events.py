@@ -215,15 +215,19 @@ def event_ics(request, slug):
     return response
 
 
+FEED_LIMIT = 500
+
+
 @cache_public_response
 def agenda_ics(request):
-    """The feed calendar apps subscribe to: upcoming events and those of the last 90 days."""
+    """The feed calendar apps subscribe to: the events of the last 90 days and the next
+    ones, ``FEED_LIMIT`` at most (a year of a cluster's agenda is far fewer)."""
     since = timezone.now() - timedelta(days=90)
     events = (
         Event.objects.published()
         .filter(ends_at__gte=since)
         .select_related("office__building", "building")
-        .order_by("starts_at")
+        .order_by("starts_at")[:FEED_LIMIT]
     )
     return HttpResponse(services.agenda_ics(events), content_type=CALENDAR_TYPE)
 
