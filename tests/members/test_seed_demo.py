@@ -223,9 +223,10 @@ def test_staff_option_twice_keeps_one_user_and_its_password(settings):
 
 def delete_dues():
     """Invoices and leases protect their company (records to keep); clear them to re-seed."""
-    from cluster.models import Placement
+    from cluster.models import Event, Placement
     from startups.models import Lease
 
+    Event.objects.all().delete()  # an organiser is protected, as a placement's company
     Placement.objects.all().delete()
     Lease.objects.all().delete()
     Payment.objects.all().delete()
