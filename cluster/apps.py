@@ -7,6 +7,14 @@ class ClusterConfig(AppConfig):
     verbose_name = _("Cluster")
 
     def ready(self):
+        from members import caching, my_space
+
+        from .models import Event, Registration
+
+        # The agenda shows events and their remaining seats: any write is news.
+        caching.watch(Event, Registration)
+        my_space.register_tab(key="events", url_name="events:my-events", label=_("Events"))
+
         from django.contrib import admin
 
         from .admin.lookups import use_checked_change_lists

@@ -3,8 +3,11 @@ with its label, help and errors tied to the input (``templates/includes/_form*.h
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
-from .models import StaffPreferences
+from members.images import process_logo
+
+from .models import Event, Registration, StaffPreferences
 
 
 class FormRenderer(TemplatesSetting):
@@ -39,3 +42,112 @@ class StaffPreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not may_review_applications:
             del self.fields["application_notice"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A date and time picker (type="datetime-local", ISO values whatever the language)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+ISO_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class EventRegistrationForm(forms.Form):
+    """A visitor's registration. ``website`` is a honeypot for robots."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Your company, school or association, if any."),
+        widget=forms.TextInput(
+            attrs={"list": "event-organisations", "autocomplete": "organization"}
+        ),
+    )
+    category = forms.ChoiceField(label=_("You are"), choices=Registration.Category.choices)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the cluster processes these data to manage my registration; they "
+            "are anonymised a year after the event."
+        )
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    @property
+    def is_spam(self):
+        return bool(self.data.get("website"))
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Ticket code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "text"}
+        ),
+    )
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"))
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=Registration.Category.choices)
+
+
+class EventProposalForm(forms.ModelForm):
+    """An event a representative proposes; staff review it before it is published."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=DateTimeInput(), input_formats=ISO_DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=DateTimeInput(), input_formats=ISO_DATETIME_FORMATS
+    )
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("Sent only to confirmed registrants, never shown publicly."),
+    )
+    new_image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title_fr",
+            "title_en",
+            "description_fr",
+            "description_en",
+            "kind",
+            "audience",
+            "starts_at",
+            "ends_at",
+            "address",
+            "online_url",
+            "capacity",
+        ]
+        widgets = {
+            "description_fr": forms.Textarea(attrs={"rows": 6}),
+            "description_en": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def clean_new_image(self):
+        upload = self.cleaned_data.get("new_image")
+        return process_logo(upload) if upload else None

@@ -64,6 +64,7 @@ MAILING_PERMISSIONS = (
     | {"cluster.delete_mailing", "cluster.send_mailing", "cluster.view_mailingrecipient"}
     | _perms("members", ("topic", "subscription"), ALL)
 )
+EVENTS_MODELS = ("event", "registration")
 
 MANAGEMENT = "Direction"
 ACCOUNTING = "Comptabilité"
@@ -79,6 +80,7 @@ ROLES = {
         | _perms("startups", (*STARTUPS_MODELS, "programme"), ALL)
         | _perms("cluster", SCHOOL_MODELS, ALL)
         | RENT_RECORDS
+        | _perms("cluster", EVENTS_MODELS, ALL)
         | {"cluster.view_dashboard", "cluster.view_erasure", "auth.view_user"}
         | MAILING_PERMISSIONS
     ),
@@ -117,9 +119,11 @@ ROLES = {
         | {"members.view_company", "members.view_offer", "cluster.view_dashboard"}
     ),
     # The public face: companies, sectors, contacts, offers and their moderation, profile
-    # changes; representatives and invitations read; mailings, written and sent.
+    # changes, the events and their registrations; representatives and invitations read;
+    # mailings, written and sent.
     COMMUNICATION: (
         _perms("members", ("company",), NO_DELETE)
+        | _perms("cluster", EVENTS_MODELS, ALL)
         | _perms("members", ("sector", "contact"), ALL)
         | _perms("members", ("offer",), ("change", "delete", "view"))
         | _perms("members", ("profilerevision",), ("change", "view"))

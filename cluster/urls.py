@@ -41,6 +41,7 @@ urlpatterns = [
     path("staff/report/<int:year>/", views.annual_report, name="annual-report"),
     path("staff/preferences/", views.staff_preferences, name="staff-preferences"),
     path("admin/", admin.site.urls),
+    path("", include("cluster.event_urls")),
     path("", include("members.urls")),
     path("", include("startups.urls")),
 ]

@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from members.auth import AdminLoginForm
 
-from . import french, mailings, personal_data, school
+from . import events, french, mailings, personal_data, school
 
 admin.site.site_title = _("Cité administration")
 admin.site.index_title = _("The cluster's register")
 # Staff log in by email address too, case ignored (members.auth).
 admin.site.login_form = AdminLoginForm
 
-__all__ = ["french", "mailings", "personal_data", "school"]
+__all__ = ["events", "french", "mailings", "personal_data", "school"]

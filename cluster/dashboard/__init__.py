@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import Membership
 
-from . import collection, incubator, members, money, offices, rent, school
+from . import collection, events, incubator, members, money, offices, rent, school
 from .figures import Column, Figure, KeyFigure
 from .periods import Period
 
@@ -60,6 +60,7 @@ SECTIONS = (
     ("offices", offices.figures, "startups.view_lease"),
     ("rent", rent.figures, "members.view_invoice"),
     ("school", school.figures, "cluster.view_student"),
+    ("events", events.figures, "cluster.view_event"),
 )
 
 

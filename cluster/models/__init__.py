@@ -1,5 +1,6 @@
 """The cluster app's models, one module per concern; every name is re-exported here."""
 
+from .events import Event, EventQuerySet, Registration, RegistrationQuerySet
 from .mailings import Mailing, MailingQuerySet, MailingRecipient
 from .personal_data import Erasure
 from .school import (
@@ -14,6 +15,10 @@ from .staff import StaffPreferences, StaffPreferencesQuerySet
 
 __all__ = [
     "Erasure",
+    "Event",
+    "EventQuerySet",
+    "Registration",
+    "RegistrationQuerySet",
     "Mailing",
     "MailingQuerySet",
     "MailingRecipient",

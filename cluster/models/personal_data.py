@@ -20,6 +20,7 @@ class Erasure(models.Model):
         USER = "user", _("user (representative)")
         APPLICATION = "application", _("applicant")
         STUDENT = "student", _("student")
+        REGISTRATION = "registration", _("event registrant")
 
     class Reason(models.TextChoices):
         REQUEST = "request", _("at the person's request")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Application, Contact, Invitation, Representative, Subscription
 
-from ..models import Erasure, MailingRecipient, Placement, StaffPreferences, Student
+from ..models import Erasure, MailingRecipient, Placement, Registration, StaffPreferences, Student
 from .personal_data import emails_to, ids_by_email
 
 # Stored data, not messages: the same in every language.
@@ -328,9 +328,31 @@ def student_erase(
     return _record(report, reason, by)
 
 
+# --- Event registrations -------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_erase(
+    *, pk: int, by: AbstractBaseUser | None = None, reason: str = Erasure.Reason.REQUEST
+) -> ErasureReport:
+    """Anonymise a registration and delete its history; its status, category, company
+    and check-in stay for the events' counts."""
+    from .events import registration_anonymise
+
+    registration = Registration.objects.select_for_update().get(pk=pk)
+    report = ErasureReport("registration", pk)
+    if registration.anonymised_on is None:
+        history = registration.history.count()
+        registration_anonymise(registration=registration)
+        report.add("anonymised", 1)
+        report.add("history_rows", history)
+    return _record(report, reason, by)
+
+
 # --- Everything about one address ----------------------------------------------------------
 
 ERASE = {
+    "registration": registration_erase,
     "student": student_erase,
     "contact": contact_erase,
     "user": user_erase,

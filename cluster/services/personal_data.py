@@ -23,7 +23,7 @@ from members.models import (
     Subscription,
 )
 
-from ..models import Erasure, MailingRecipient, StaffPreferences, Student
+from ..models import Erasure, MailingRecipient, Registration, StaffPreferences, Student
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -37,7 +37,7 @@ _HISTORY_FIELDS = {
 # Never exported: a password hash is no one's business, not even its owner's.
 _SECRET_FIELDS = {"password"}
 
-KINDS = ("student", "contact", "user", "application")
+KINDS = ("student", "contact", "user", "application", "registration")
 
 
 def _values(instance, *, exclude=()):
@@ -218,7 +218,16 @@ def application_data(pk: int) -> dict:
     return data
 
 
+def registration_data(pk: int) -> dict:
+    """Return a registration to an event, its history and the emails about it."""
+    data = _with_history(Registration, pk)
+    address = (data["record"] or {}).get("email", "")
+    data["emails"] = [email for email in _emails(address) if email["kind"].startswith("event")]
+    return data
+
+
 _DATA = {
+    "registration": registration_data,
     "student": student_data,
     "contact": contact_data,
     "user": user_data,
@@ -260,6 +269,7 @@ def ids_by_email(address: str) -> dict[str, list[int]]:
         "contact": ids(Contact, "email"),
         "user": sorted(users.values_list("pk", flat=True)),
         "application": ids(Application, "contact_email"),
+        "registration": ids(Registration, "email"),
     }
 
 
@@ -302,7 +312,12 @@ def describe_person(*, kind: str, pk: int) -> tuple[str, bool]:
     """
     if kind == "user":
         return user_label(get_user_model().objects.get(pk=pk)), False
-    model = {"student": Student, "contact": Contact, "application": Application}[kind]
+    model = {
+        "student": Student,
+        "contact": Contact,
+        "application": Application,
+        "registration": Registration,
+    }[kind]
     record = model._default_manager.filter(pk=pk).first()
     deleted = record is None
     if deleted:
@@ -312,4 +327,6 @@ def describe_person(*, kind: str, pk: int) -> tuple[str, bool]:
     if kind == "application":
         name = f"{record.contact_first_name} {record.contact_last_name}"
         return f"{name} <{record.contact_email}>, {record.trade_name or record.legal_name}", deleted
+    if kind == "registration":
+        return f"{record.name} <{record.email}>, {record.event}", deleted
     return f"{record.first_name} {record.last_name} <{record.email}>", deleted

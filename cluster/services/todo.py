@@ -29,6 +29,8 @@ from members.models import (
 )
 from startups.models import Lease
 
+from ..models import Event
+
 LEASES_ENDING_DAYS = 90
 
 
@@ -96,6 +98,14 @@ TODO = (
         "admin:members_offer_changelist",
         {"status__exact": Offer.Status.PENDING},
         lambda today: Offer.objects.filter(status=Offer.Status.PENDING),
+    ),
+    TodoKind(
+        "events",
+        _("Events proposed by members to review"),
+        "cluster.change_event",
+        "admin:cluster_event_changelist",
+        {"status__exact": Event.Status.PROPOSED},
+        lambda today: Event.objects.proposed(),
     ),
     TodoKind(
         "invoices",

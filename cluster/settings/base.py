@@ -274,6 +274,10 @@ CITE_PASSWORD_RESETS_PER_ADDRESS = env.int("CITE_PASSWORD_RESETS_PER_ADDRESS", d
 CITE_PASSWORD_RESETS_PER_IP = env.int("CITE_PASSWORD_RESETS_PER_IP", default=10)
 # Invitations to a company's space: at most this many an hour per company.
 CITE_INVITATIONS_PER_HOUR = env.int("CITE_INVITATIONS_PER_HOUR", default=20)
+# Event registrations: at most this many from one address per hour.
+CITE_EVENT_REGISTRATIONS_PER_HOUR = env.int("CITE_EVENT_REGISTRATIONS_PER_HOUR", default=10)
+# Days after an event ends before its registrations are anonymised (counts are kept).
+CITE_EVENT_RETENTION_DAYS = env.int("CITE_EVENT_RETENTION_DAYS", default=365)
 # Days after staff's decision before purge_applications anonymises an application: a
 # rejected one (the company and the person), an approved one (the person: the company is
 # in the register and the person a representative). Pending ones wait for a decision.

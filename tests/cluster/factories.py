@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from cluster.models import Placement, Programme, Student
@@ -45,3 +46,38 @@ class PlacementFactory(DjangoModelFactory):
     tutor = "Marie Tuteur"
     weekly_hours = Decimal("35.0")
     hourly_stipend = None
+
+
+class EventFactory(DjangoModelFactory):
+    """A published public workshop in a fortnight, 30 seats, registration open."""
+
+    class Meta:
+        model = "cluster.Event"
+
+    slug = factory.Sequence(lambda n: f"atelier-{n}")
+    title_fr = factory.Sequence(lambda n: f"Atelier {n}")
+    title_en = factory.Sequence(lambda n: f"Workshop {n}")
+    description_fr = "Un atelier pratique."
+    kind = "workshop"
+    audience = "public"
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + timedelta(days=14)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    address = "12 rue de la Cité, 66000 Perpignan"
+    capacity = 30
+    status = "published"
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = "cluster.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Personne {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    category = "public"
+    status = "confirmed"
+    ticket_code = factory.Sequence(lambda n: f"T{n:011d}")

@@ -17,6 +17,8 @@ from tests.members.factories import (
 )
 from tests.startups.factories import LeaseFactory, OfficeFactory
 
+from .factories import EventFactory
+
 
 def roles_present():
     """Make sure the roles' groups exist: a migration creates them, but a transactional
@@ -91,6 +93,7 @@ def work_waiting(times=1):
         ProfileRevision.objects.create(company=company, changes={"city": "Elne"})
         ContactFactory(company=company, approved=False)
         OfferFactory(company=company, status="pending")
+        EventFactory(organiser=company, status="proposed")
         rejected_debit(invoice(overdue=True))
         LeaseFactory(office=OfficeFactory(), start=date(2024, 1, 1), end=today + timedelta(days=30))
         EmailLog.objects.create(
@@ -101,6 +104,7 @@ def work_waiting(times=1):
     ProfileRevision.objects.create(company=CompanyFactory(), changes={}, status="approved")
     ContactFactory(approved=True)
     OfferFactory(status="approved")
+    EventFactory(status="published")
     invoice(overdue=False)
     # Past due but being collected by direct debit: neither overdue nor rejected.
     rejected_debit(invoice(overdue=True), reject=False)
@@ -113,6 +117,7 @@ def work_waiting(times=1):
         "revisions": times,
         "contacts": times,
         "offers": times,
+        "events": times,
         "invoices": times,
         "debits": times,
         "leases": times,

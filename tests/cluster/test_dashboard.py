@@ -354,7 +354,9 @@ def test_the_dashboard_shows_key_figures_first_then_charts_with_their_tables(
     admin_client, register
 ):
     html = admin_client.get(reverse("staff-dashboard"), {"year": 2026}).text
-    assert html.count('class="key-figure"') == 10  # collection (issue 20) adds two, rent one
+    assert (
+        html.count('class="key-figure"') == 11
+    )  # collection (issue 20) adds two, rent and events one each
     assert html.index('class="key-figure"') < html.index('class="chart-frame')
     assert "\u22121 par rapport à 2025 (6)" in html
     figures = dashboard.dashboard(2026).figures

@@ -393,6 +393,7 @@ def test_an_address_finds_everyone_recorded_with_it(one_address_everywhere):
         "contact": 1,
         "user": 1,
         "application": 1,
+        "registration": 0,
     }
     assert named(data, "Curie") == []  # another person
 

@@ -247,10 +247,11 @@ def test_staff_option_twice_keeps_one_user_and_its_password(settings):
 
 def delete_dues():
     """Invoices and leases protect their company (records to keep); clear them to re-seed."""
-    from cluster.models import Placement
+    from cluster.models import Event, Placement
     from members.models import BankStatement, DirectDebit, DirectDebitFile, Mandate
     from startups.models import Lease, RentInvoice
 
+    Event.objects.all().delete()  # an organiser is protected, as a placement's company
     Placement.objects.all().delete()
     RentInvoice.objects.all().delete()
     Lease.objects.all().delete()

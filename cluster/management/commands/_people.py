@@ -20,6 +20,10 @@ PERSON_OPTIONS = {
         "help": _("The application's id: its contact, the applicant."),
         "missing": _("There is no application with id %(id)s."),
     },
+    "registration": {
+        "help": _("The id of a registration to an event."),
+        "missing": _("There is no registration with id %(id)s."),
+    },
 }
 
 

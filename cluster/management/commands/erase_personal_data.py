@@ -13,6 +13,7 @@ KIND_LABELS = {
     "contact": gettext_lazy("contact"),
     "user": gettext_lazy("user"),
     "application": gettext_lazy("applicant"),
+    "registration": gettext_lazy("event registrant"),
 }
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cluster import demo as cluster_demo
+from cluster import demo_events
 from members import demo as members_demo
 from startups import demo as startups_demo
 from startups import demo_rent as startups_demo_rent
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             startups_demo.seed_incubator()
             startups_demo_rent.seed_rent()
             school = cluster_demo.seed_school()
+            events = demo_events.seed_events()
             if added:
                 self.stdout.write(
                     _("Demo cluster loaded: %(count)d companies added.") % {"count": added}
@@ -59,6 +61,8 @@ class Command(BaseCommand):
                     _("Demo school loaded: %(students)d students and %(placements)d placements.")
                     % school
                 )
+            if events:
+                self.stdout.write(_("Demo agenda loaded: %(count)d events.") % {"count": events})
         if staff:
             self.ensure_demo_staff()
 

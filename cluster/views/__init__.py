@@ -18,9 +18,9 @@ from members.csv_export import csv_response, variant_of
 from members.models import Company, Sector
 from startups.models import Incubation
 
-from . import dashboard
-from .forms import StaffPreferencesForm
-from .models import StaffPreferences
+from .. import dashboard
+from ..forms import StaffPreferencesForm
+from ..models import Event, StaffPreferences
 
 
 def home(request):
@@ -30,7 +30,12 @@ def home(request):
         "startups": Incubation.companies_hosted(public).count(),
         "sectors": Sector.objects.filter(companies__in=public).distinct().count(),
     }
-    return render(request, "cluster/home.html", {"figures": figures})
+    events = (
+        Event.objects.filter(status=Event.Status.PUBLISHED)
+        .upcoming()
+        .select_related("office__building", "building", "organiser")[:3]
+    )
+    return render(request, "cluster/home.html", {"figures": figures, "events": events})
 
 
 def legal_notice(request):
