@@ -27,6 +27,7 @@ from .register import (
     current_year,
     validate_year_founded,
 )
+from .search import SearchWord, Synonym
 from .self_service import Invitation, ProfileRevision, Representative
 
 __all__ = [
@@ -58,7 +59,9 @@ __all__ = [
     "PublicDataVersion",
     "Representative",
     "Reviewed",
+    "SearchWord",
     "Sector",
+    "Synonym",
     "current_year",
     "localized",
     "validate_not_negative",

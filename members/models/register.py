@@ -222,6 +222,11 @@ class Company(models.Model):
         ordering = ["trade_name"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        # A SIREN or VAT number typed into the search finds its company (members.search).
+        indexes = [
+            models.Index(fields=["siren"], name="members_company_siren"),
+            models.Index(fields=["vat_number"], name="members_company_vat_number"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"],
