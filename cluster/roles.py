@@ -37,6 +37,7 @@ MEMBERS_MODELS = (
     "profilerevision",
     "representative",
     "sector",
+    "synonym",
 )
 STARTUPS_MODELS = ("building", "incubation", "kpisnapshot", "lease", "milestone", "office")
 SCHOOL_MODELS = ("placement", "programme", "student")
@@ -82,11 +83,11 @@ ROLES = {
         _perms("cluster", SCHOOL_MODELS, ALL)
         | {"members.view_company", "members.view_offer", "cluster.view_dashboard"}
     ),
-    # The public face: companies, sectors, contacts, offers and their moderation, profile
-    # changes; representatives and invitations read.
+    # The public face: companies, sectors, contacts, the search's synonyms, offers and their
+    # moderation, profile changes; representatives and invitations read.
     COMMUNICATION: (
         _perms("members", ("company",), NO_DELETE)
-        | _perms("members", ("sector", "contact"), ALL)
+        | _perms("members", ("sector", "contact", "synonym"), ALL)
         | _perms("members", ("offer",), ("change", "delete", "view"))
         | _perms("members", ("profilerevision",), ("change", "view"))
         | {"members.view_representative", "members.view_invitation"}

@@ -9,6 +9,7 @@ from . import (
     offers,
     register,
     review,
+    search,
     self_service,
 )
 from .register import AllOrNothingImportAdmin
@@ -23,5 +24,6 @@ __all__ = [
     "offers",
     "register",
     "review",
+    "search",
     "self_service",
 ]

@@ -165,8 +165,9 @@ class Search:
     """One search: the parsed query, and whether it had to settle for some of the words."""
 
     def __init__(self, raw, *, using="default"):
+        self.raw = raw
         self.query = expand(parse(raw), using=using)
-        self.partial = False
+        self.partial = None  # known after the first apply(), then kept for the request
 
     def __bool__(self):
         return bool(self.query)
@@ -179,8 +180,9 @@ class Search:
         conditions = []
         if query.slots:
             everything = query.all_words()
-            if len(query.slots) > 1 and not _has_full_match(queryset, everything):
-                self.partial = True
+            if self.partial is None:
+                self.partial = len(query.slots) > 1 and not _has_full_match(queryset, everything)
+            if self.partial:
                 everything = query.any_word()
             conditions.append(Q(_text_condition(everything)))
         identifier = Value(False)

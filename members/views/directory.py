@@ -7,18 +7,26 @@ from django.shortcuts import get_object_or_404, render
 from ..caching import cache_public_response
 from ..filters import CompanyFilter
 from ..models import Company, Sector
+from ..search.highlight import decorate
 from .pagination import BadPage, paginate
 
 
-def company_filterset(params):
-    return CompanyFilter(params, queryset=Company.objects.public().with_listing_data())
+def company_filterset(params, *, search_run=None):
+    return CompanyFilter(
+        params, queryset=Company.objects.public().with_listing_data(), search_run=search_run
+    )
 
 
-def _sector_facets(params):
+def search_query(filterset):
+    """Return the parsed query of this filterset's search, or None without a search."""
+    return filterset.search.query if filterset.search else None
+
+
+def _sector_facets(params, search_run):
     """Count the companies of each sector among the results of every filter but sector."""
     without_sector = params.copy()
     without_sector.pop("sector", None)
-    filterset = company_filterset(without_sector)
+    filterset = company_filterset(without_sector, search_run=search_run)
     if not filterset.is_valid():
         return []
     matching = filterset.qs.order_by().values("pk")
@@ -49,7 +57,13 @@ def company_list(request):
         page = paginate(filterset.qs, request.GET)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
-    context.update(page_obj=page, companies=page.object_list, facets=_sector_facets(request.GET))
+    decorate(page.object_list, search_query(filterset))
+    context.update(
+        page_obj=page,
+        companies=page.object_list,
+        facets=_sector_facets(request.GET, filterset.search),
+        search_partial=bool(filterset.search and filterset.search.partial),
+    )
     return render(request, "members/company_list.html", context)
 
 
