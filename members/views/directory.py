@@ -10,6 +10,9 @@ from ..models import Company, Sector
 from ..search.highlight import decorate
 from .pagination import BadPage, paginate
 
+# The page counts its results up to this many, then says "more than".
+COUNT_CAP = 1000
+
 
 def company_filterset(params, *, search_run=None):
     return CompanyFilter(
@@ -54,7 +57,7 @@ def company_list(request):
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:
-        page = paginate(filterset.qs, request.GET)
+        page = paginate(filterset.qs, request.GET, cap=COUNT_CAP)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     decorate(page.object_list, search_query(filterset))

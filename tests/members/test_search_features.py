@@ -160,3 +160,15 @@ def test_directory_search_and_api_query_counts_are_pinned(
     cache.clear()
     with django_assert_num_queries(7):
         client.get(LIST)
+
+
+def test_the_page_counts_up_to_a_cap_then_says_more_than(client, register, monkeypatch):
+    from members.views import directory
+
+    monkeypatch.setattr(directory, "COUNT_CAP", 2)
+    cache.clear()
+    response = client.get(LIST)
+    assert "More than 2 companies" in response.text
+    assert response.context["page_obj"].paginator.count == 3
+    assert client.get(LIST, {"q": "vroom"}).context["page_obj"].paginator.capped is False
+    assert client.get(API).json()["count"] == 3  # the API's count stays exact
