@@ -15,7 +15,6 @@
 the API and the admin all call it.
 """
 
-from django.db import connections
 from django.db.models import (
     BooleanField,
     Expression,
@@ -141,36 +140,25 @@ def _text_condition(tsquery):
     return CompanySQL(f"{VECTOR} @@ %s::tsquery", [tsquery], BooleanField())
 
 
-EXISTS_SQL = (
-    "WITH found AS MATERIALIZED (SELECT id FROM members_company "
-    "WHERE search_vector @@ %s::tsquery) "
-    "SELECT EXISTS (SELECT 1 FROM found WHERE id IN ({companies}))"
-)
-
-
-def _has_full_match(queryset, tsquery):
-    """Return whether some company of ``queryset`` matches every word.
-
-    The GIN match sits in a materialised CTE: asked directly with LIMIT 1, the planner
-    may scan the whole table for a query that matches nothing.
-    """
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        statement = EXISTS_SQL.format(companies=sql)  # Django's own SQL, with its params
-        cursor.execute(statement, [tsquery, *params])
-        return cursor.fetchone()[0]
-
-
 class Search:
     """One search: the parsed query, and whether it had to settle for some of the words."""
 
     def __init__(self, raw, *, using="default"):
         self.raw = raw
         self.query = expand(parse(raw), using=using)
-        self.partial = None  # known after the first apply(), then kept for the request
+        # Whether to settle for some of the words: set by ``widen`` when every word finds
+        # nothing, which the page's count tells at no extra cost.
+        self.partial = False
 
     def __bool__(self):
         return bool(self.query)
+
+    def can_widen(self):
+        """Return whether a search that found nothing may look for some of the words."""
+        return not self.partial and len(self.query.slots) > 1
+
+    def widen(self):
+        self.partial = True
 
     def apply(self, queryset):
         """Filter ``queryset`` to the matching companies, ordered by the rules."""
@@ -180,8 +168,6 @@ class Search:
         conditions = []
         if query.slots:
             everything = query.all_words()
-            if self.partial is None:
-                self.partial = len(query.slots) > 1 and not _has_full_match(queryset, everything)
             if self.partial:
                 everything = query.any_word()
             conditions.append(Q(_text_condition(everything)))

@@ -25,7 +25,6 @@ def suggestions(raw, *, using="default"):
         for sector in Sector.objects.using(using).order_by("name")
         if any(analyzer.name_key(name).startswith(prefix) for name in (sector.name, sector.name_en))
     ][:SECTORS]
-    run.partial = False  # suggestions hold every word typed, or nothing
     companies = list(
         run.apply(Company.objects.using(using).public()).only("trade_name", "legal_name", "slug")[
             : LIMIT - len(sectors)

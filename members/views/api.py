@@ -10,7 +10,7 @@ from ..search.highlight import snippet
 from ..search.query import MAX_QUERY_LENGTH
 from ..search.suggest import suggestions
 from ..thumbnails import thumbnail_url
-from .directory import company_filterset, search_query
+from .directory import company_filterset, search_page, search_query
 from .offers import offer_filterset
 from .pagination import BadPage, paginate
 
@@ -39,7 +39,7 @@ def _page_url(request, number):
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def _api_list(request, filterset, summarize):
+def _api_list(request, filterset, summarize, *, search_page=None):
     """Answer a list API call: a page of the filtered results, each through ``summarize``.
 
     The shape is ``{"count", "next", "previous", "results"}``; bad parameters get a 400
@@ -48,7 +48,10 @@ def _api_list(request, filterset, summarize):
     if not filterset.is_valid():
         return JsonResponse({"errors": _errors(filterset.errors.get_json_data())}, status=400)
     try:
-        page = paginate(filterset.qs, request.GET)
+        if search_page is None:
+            page = paginate(filterset.qs, request.GET)
+        else:
+            _filterset, page = search_page(request, filterset)
     except BadPage as exc:
         return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
     except Http404 as exc:
@@ -71,7 +74,10 @@ def api_company_list(request):
     filterset = company_filterset(request.GET)
     # The search exists once the results are fetched, before the first summary.
     return _api_list(
-        request, filterset, lambda company: _company_summary(company, search_query(filterset))
+        request,
+        filterset,
+        lambda company: _company_summary(company, search_query(filterset)),
+        search_page=search_page,
     )
 
 

@@ -25,6 +25,19 @@ def search_query(filterset):
     return filterset.search.query if filterset.search else None
 
 
+def search_page(request, filterset, *, cap=None):
+    """Return (filterset, page) of the results; when a search of several words finds
+    nothing, look again for the companies with the most of them (the page says so)."""
+    page = paginate(filterset.qs, request.GET, cap=cap)
+    run = filterset.search
+    if run and run.can_widen() and not page.paginator.count:
+        run.widen()
+        filterset = company_filterset(request.GET, search_run=run)
+        filterset.is_valid()
+        page = paginate(filterset.qs, request.GET, cap=cap)
+    return filterset, page
+
+
 def _sector_facets(params, search_run):
     """Count the companies of each sector among the results of every filter but sector."""
     without_sector = params.copy()
@@ -57,7 +70,7 @@ def company_list(request):
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:
-        page = paginate(filterset.qs, request.GET, cap=COUNT_CAP)
+        filterset, page = search_page(request, filterset, cap=COUNT_CAP)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     decorate(page.object_list, search_query(filterset))

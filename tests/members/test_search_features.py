@@ -145,17 +145,17 @@ def test_the_admin_search_uses_the_engine_with_siret_spaces_typos_and_ranking(cl
 def test_a_query_with_some_words_unmatched_shows_a_note(client, register):
     response = client.get(LIST, {"q": "vroom xylophone"})
     assert response.context["page_obj"].object_list[0].trade_name == "Vroom"
-    assert "match the most words" in response.text
+    assert "en contiennent le plus" in response.text
 
 
 def test_directory_search_and_api_query_counts_are_pinned(
     client, register, django_assert_num_queries
 ):
     cache.clear()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(LIST, {"q": "jeu vidéo"})
     cache.clear()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(API, {"q": "realite virtulle"})
     cache.clear()
     with django_assert_num_queries(7):
@@ -168,7 +168,7 @@ def test_the_page_counts_up_to_a_cap_then_says_more_than(client, register, monke
     monkeypatch.setattr(directory, "COUNT_CAP", 2)
     cache.clear()
     response = client.get(LIST)
-    assert "More than 2 companies" in response.text
+    assert "Plus de 2 entreprises" in response.text
     assert response.context["page_obj"].paginator.count == 3
     assert client.get(LIST, {"q": "vroom"}).context["page_obj"].paginator.capped is False
     assert client.get(API).json()["count"] == 3  # the API's count stays exact

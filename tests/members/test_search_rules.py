@@ -50,15 +50,18 @@ def test_every_word_found_beats_some_words_and_exact_beats_corrected():
     assert names("campanile")[:2] == ["Campanile", "Campagnile"]
 
 
-def test_when_no_company_has_every_word_those_with_most_words_come_with_a_note():
-    from members.search import Search
+def test_when_no_company_has_every_word_those_with_most_words_come_with_a_note(client):
+    from django.urls import reverse
 
     CompanyFactory(trade_name="Lumière Sud", description_fr="Photographie de mariage.")
-    CompanyFactory(trade_name="Ombre Nord", description_fr="Rien.")
-    run = Search("lumiere xylophone mariage")
-    found = list(run.apply(Company.objects.public()).values_list("trade_name", flat=True))
-    assert found == ["Lumière Sud"]
-    assert run.partial
+    CompanyFactory(trade_name="Ombre Nord", description_fr="Lumière du nord.")
+    CompanyFactory(trade_name="Rien", description_fr="Rien.")
+    response = client.get(reverse("members:company-list"), {"q": "lumiere xylophone mariage"})
+    assert [c.trade_name for c in response.context["page_obj"]] == ["Lumière Sud", "Ombre Nord"]
+    assert response.context["search_partial"]
+    api = client.get(reverse("members:api-company-list"), {"q": "lumiere xylophone mariage"})
+    assert [result["name"] for result in api.json()["results"]] == ["Lumière Sud", "Ombre Nord"]
+    assert names("lumiere xylophone mariage") == []  # search() alone asks for every word
 
 
 def test_ties_are_broken_by_relevance_then_id_never_the_alphabet():
