@@ -58,15 +58,14 @@ def rule_typos(query):
     for slot in query.slots:
         if not slot.has_typos:
             continue
-        exact, exact_params = _matches(slot.query(1))
-        one, one_params = _matches(slot.query(2))
-        any_, any_params = _matches(slot.query(3))
-        parts.append(
-            (
-                f"(CASE WHEN {exact} THEN 0 WHEN {one} THEN 1 WHEN {any_} THEN 2 ELSE 0 END)",
-                exact_params + one_params + any_params,
-            )
-        )
+        whens, params = [], []
+        for typos, level in ((0, 1), (1, 2), (2, 3)):
+            # A level with no correction of its own would only repeat the one before.
+            if level == 1 or any(word.levels[level] for word in slot.words):
+                sql, found = _matches(slot.query(level))
+                whens.append(f"WHEN {sql} THEN {typos}")
+                params += found
+        parts.append((f"(CASE {' '.join(whens)} ELSE 0 END)", params))
     return _sum(parts)
 
 
@@ -189,7 +188,9 @@ class Search:
                 continue
             annotations[name] = CompanySQL(sql, params, FloatField())
             ordering.append(F(name).desc() if descending else F(name).asc())
-        return queryset.filter(condition).annotate(**annotations).order_by(*ordering, "pk")
+        # The stored vector is only for the database: never fetch it with the rows.
+        queryset = queryset.filter(condition).defer("search_vector")
+        return queryset.annotate(**annotations).order_by(*ordering, "pk")
 
 
 def search(queryset, raw):
