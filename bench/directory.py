@@ -356,6 +356,10 @@ def admin_url(query):
     return "/admin/members/company/?" + urllib.parse.urlencode({"q": query})
 
 
+def suggest_url(prefix):
+    return "/api/companies/suggest?" + urllib.parse.urlencode({"q": prefix})
+
+
 def directory_url(query=None):
     return "/directory/" + ("?" + urllib.parse.urlencode({"q": query}) if query else "")
 
@@ -722,6 +726,19 @@ def report(figures):
             f"{ms_pair(f['studio_cold'])} ({f['studio_cold'].errors()} non-200)",
         ),
         (
+            f"`/directory/?q=…`, the {len(QUERIES)} queries, 1st request after an edit, p50 / p95",
+            f"{ms_pair(f['directory_q_cold'])} ({f['directory_q_cold'].errors()} non-200)",
+        ),
+        (
+            "suggestions `/api/companies/suggest?q=…` (each query less its last 2 letters), "
+            "after an edit, p50 / p95",
+            (
+                f"{ms_pair(f['suggest_cold'])} ({f['suggest_cold'].errors()} non-200)"
+                if f["suggest_cold"].all_ms()
+                else "no such endpoint in this commit"
+            ),
+        ),
+        (
             "SQL queries, `/directory/`",
             f"{f['queries_directory']['miss']} on a cache miss, "
             f"{f['queries_directory']['hit']} on a hit",
@@ -791,6 +808,11 @@ def parse_args():
         "instead of the working tree, which others may be editing",
     )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DATABASE} afterwards")
+    parser.add_argument(
+        "--database",
+        default=DATABASE,
+        help="the database to create and drop (another name keeps two runs apart)",
+    )
     options = parser.parse_args()
     if not 1 <= options.companies <= 10_000_000:
         parser.error("--companies must be between 1 and 10,000,000")
@@ -842,6 +864,18 @@ def measure(options, port, cookie, figures):
         studio.add(directory_url("studio"), client.get(directory_url("studio")))
     figures["directory_cold"], figures["studio_cold"] = directory, studio
 
+    log(f"directory pages with a query and suggestions, after an edit: {rounds} rounds")
+    searched, suggested = Series(), Series()
+    for _ in range(rounds):
+        bump_public_version()
+        for query in QUERIES:
+            searched.add(directory_url(query), client.get(directory_url(query)))
+            prefix = query[: max(4, len(query) - 2)]
+            reply = client.get(suggest_url(prefix))
+            if reply.status != 404:  # a commit from before the endpoint
+                suggested.add(suggest_url(prefix), reply)
+    figures["directory_q_cold"], figures["suggest_cold"] = searched, suggested
+
     staff = Client(port, cookie=cookie)
     log("admin: warming up each URL once")
     first = warm_up(staff, admin_urls)
@@ -874,8 +908,10 @@ def measure(options, port, cookie, figures):
 
 
 def main():
-    global APP_ROOT
+    global APP_ROOT, DATABASE, DATABASE_URL
     options = parse_args()
+    DATABASE = options.database
+    DATABASE_URL = f"{SERVER_URL}/{DATABASE}"
     started = datetime.datetime.now().astimezone()
     figures = {
         "date": started.strftime("%Y-%m-%d"),

@@ -44,6 +44,7 @@ MEMBERS_MODELS = (
     "statementline",
     "subscription",
     "topic",
+    "synonym",
 )
 STARTUPS_MODELS = (
     "building",
@@ -118,13 +119,13 @@ ROLES = {
         _perms("cluster", SCHOOL_MODELS, ALL)
         | {"members.view_company", "members.view_offer", "cluster.view_dashboard"}
     ),
-    # The public face: companies, sectors, contacts, offers and their moderation, profile
-    # changes, the events and their registrations; representatives and invitations read;
-    # mailings, written and sent.
+    # The public face: companies, sectors, contacts, the search's synonyms, offers and their
+    # moderation, profile changes, the events and their registrations; representatives and
+    # invitations read; mailings, written and sent.
     COMMUNICATION: (
         _perms("members", ("company",), NO_DELETE)
         | _perms("cluster", EVENTS_MODELS, ALL)
-        | _perms("members", ("sector", "contact"), ALL)
+        | _perms("members", ("sector", "contact", "synonym"), ALL)
         | _perms("members", ("offer",), ("change", "delete", "view"))
         | _perms("members", ("profilerevision",), ("change", "view"))
         | {"members.view_representative", "members.view_invitation"}

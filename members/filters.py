@@ -80,8 +80,11 @@ class CompanyFilter(django_filters.FilterSet):
         model = Company
         fields = ["q", "sector", "city", "kind", "hiring", "sort"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search_run=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The search of this request (members.search.Search), once ``qs`` is built; another
+        # filterset of the same request (the facets) may reuse it: it costs a query to make.
+        self.search = search_run
         # No sort chosen means relevance with words to search, the name otherwise. The
         # empty choice says which, and that sort is not offered twice: the select shows the
         # order of the list, and a search typed next still gets the default order.
@@ -94,7 +97,11 @@ class CompanyFilter(django_filters.FilterSet):
         ]
 
     def filter_search(self, queryset, name, value):
-        return search.search(queryset, value) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        if self.search is None or self.search.raw != value:
+            self.search = search.Search(value, using=queryset.db)
+        return self.search.apply(queryset)
 
     def filter_sectors(self, queryset, name, value):
         return queryset.filter(_sectors_of("pk", value)) if value else queryset

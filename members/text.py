@@ -10,11 +10,14 @@ from django.utils.translation import gettext_lazy as _
 LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+
+
 def fold(text):
-    """Lower-case and strip accents: "Réalité" -> "realite" (like unaccent(lower(...)))."""
+    """Lower-case, spell out ligatures, strip accents: "Œuvre Réalité" -> "oeuvre realite"."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

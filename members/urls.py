@@ -8,6 +8,7 @@ urlpatterns = [
     path("directory/", directory.company_list, name="company-list"),
     path("directory/<slug:slug>/", directory.company_detail, name="company-detail"),
     path("api/companies/", api.api_company_list, name="api-company-list"),
+    path("api/companies/suggest", api.api_company_suggest, name="api-company-suggest"),
     path("api/companies/<slug:slug>/", api.api_company_detail, name="api-company-detail"),
     path("offers/", offers.offer_list, name="offer-list"),
     path("offers/<int:pk>/", offers.offer_detail, name="offer-detail"),

@@ -25,6 +25,7 @@ from ..models import (
 from ..resources import CompanyResource, ContactResource, SectorResource
 from ..spreadsheet import IMPORT_FORMATS, SpreadsheetError
 from .confirm import Preview, confirmed_action, done
+from .search import EngineSearchMixin
 
 
 class ContactInline(admin.TabularInline):
@@ -159,7 +160,7 @@ def register_company_action(action):
 
 
 @admin.register(Company)
-class CompanyAdmin(AllOrNothingImportAdmin):
+class CompanyAdmin(EngineSearchMixin, AllOrNothingImportAdmin):
     resource_classes = [CompanyResource]
     list_display = (
         "trade_name",
@@ -172,7 +173,8 @@ class CompanyAdmin(AllOrNothingImportAdmin):
     )
     list_display_links = ("trade_name",)
     list_filter = ("published", "sectors", CityFilter, "country", "headcount_band")
-    search_fields = ("trade_name", "legal_name", "siren", "siret", "city", "email")
+    # Searched with the directory's engine (EngineSearchMixin); an email address as typed.
+    search_fields = ("email",)
     autocomplete_fields = ("sectors",)
     prepopulated_fields = {"slug": ("trade_name",)}
     readonly_fields = ("created_at", "updated_at")

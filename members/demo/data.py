@@ -26,6 +26,18 @@ SECTORS = [
     ("accompagnement", "Accompagnement d'entreprises", "Business support"),
 ]
 
+# The search's synonyms for the cluster's trades (members.models.Synonym).
+SYNONYMS = [
+    "VR, réalité virtuelle, métavers, virtual reality",
+    "IA, intelligence artificielle, AI, artificial intelligence",
+    "jeu vidéo, gaming, video game",
+    "3D, trois dimensions, modélisation 3D",
+    "VFX, effets visuels, visual effects",
+    "site web, site internet, website",
+    "e-santé, santé numérique, e-health",
+    "SEO, référencement",
+]
+
 
 # Companies named in the article (descriptions drawn from it), with their sectors.
 ARTICLE_COMPANIES = [

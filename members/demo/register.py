@@ -16,6 +16,7 @@ from ..models import (
     HeadcountBand,
     LegalForm,
     Sector,
+    Synonym,
 )
 from .data import (
     ARTICLE_COMPANIES,
@@ -28,6 +29,7 @@ from .data import (
     SECTOR_PITCH,
     SECTORS,
     STREETS,
+    SYNONYMS,
 )
 
 
@@ -82,11 +84,14 @@ def generated_company(rng, *, number, sectors_by_slug, taken_sirets, slug_suffix
 
 @transaction.atomic
 def seed_sectors():
-    """Create the article's trades; keep the names staff may have edited since."""
+    """Create the article's trades and the search's synonyms for them; keep the names staff
+    may have edited since."""
     existing = set(Sector.objects.values_list("slug", flat=True))
     for slug, name, name_en in SECTORS:
         if slug not in existing:
             Sector.objects.create(slug=slug, name=name, name_en=name_en)
+    existing = set(Synonym.objects.values_list("terms", flat=True))
+    Synonym.objects.bulk_create(Synonym(terms=terms) for terms in SYNONYMS if terms not in existing)
     return {sector.slug: sector for sector in Sector.objects.all()}
 
 

@@ -34,6 +34,7 @@ from .register import (
     current_year,
     validate_year_founded,
 )
+from .search import SearchWord, Synonym
 from .self_service import Invitation, ProfileRevision, Representative
 from .sepa import DirectDebit, DirectDebitFile, Mandate, SequenceType
 from .statements import BankStatement, StatementLine
@@ -68,6 +69,7 @@ __all__ = [
     "PublicDataVersion",
     "Representative",
     "Reviewed",
+    "SearchWord",
     "Sector",
     "BankStatement",
     "DirectDebit",
@@ -78,6 +80,7 @@ __all__ = [
     "Subscription",
     "SubscriptionQuerySet",
     "Topic",
+    "Synonym",
     "current_year",
     "localized",
     "localized_field",

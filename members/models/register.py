@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +223,13 @@ class Company(models.Model):
         ordering = ["trade_name"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        # A SIREN or VAT number typed into the search finds its company (members.search).
+        indexes = [
+            # The directory's order by name, read from an index rather than sorting them all.
+            models.Index(Lower("trade_name"), "id", name="members_company_name_order"),
+            models.Index(fields=["siren"], name="members_company_siren"),
+            models.Index(fields=["vat_number"], name="members_company_vat_number"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["siret"],

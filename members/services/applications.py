@@ -19,7 +19,7 @@ from ..models import (
     Membership,
     Representative,
 )
-from ..text import fold
+from ..search.analyzer import name_key
 from .email import email_send
 from .invitations import invitation_send
 from .invoices import invoice_issue
@@ -69,7 +69,7 @@ class Approval:
 def application_matches(application: Application) -> list[Match]:
     """Return the companies that may be the applicant, strongest first, each once: the
     same SIRET, then the same SIREN, the same VAT number, the same name."""
-    name = fold(application.trade_name or application.legal_name)
+    name = name_key(application.trade_name or application.legal_name)
     checks = [
         (Q(siret=application.siret) if application.siret else None, _("same SIRET")),
         (Q(siren=application.siren) if application.siren else None, _("same SIREN")),

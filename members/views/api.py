@@ -6,15 +6,20 @@ from django.utils.translation import gettext as _
 from ..caching import cache_public_response
 from ..filters import CompanyFilter, OfferFilter
 from ..models import Company
+from ..search.highlight import snippet
+from ..search.query import MAX_QUERY_LENGTH
+from ..search.suggest import suggestions
 from ..thumbnails import thumbnail_url
-from .directory import company_filterset
+from .directory import company_filterset, search_page, search_query
 from .offers import offer_filterset
 from .pagination import BadPage, paginate
 
 
-def _company_summary(company):
+def _company_summary(company, query=None):
     return {
         "name": company.display_name,
+        # HTML: the matched words in <mark>, everything else escaped (README, "The API").
+        "snippet": snippet(company.description, query) if query else None,
         "slug": company.slug,
         "url": company.get_absolute_url(),
         "city": company.city,
@@ -34,7 +39,7 @@ def _page_url(request, number):
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def _api_list(request, filterset, summarize):
+def _api_list(request, filterset, summarize, *, search_page=None):
     """Answer a list API call: a page of the filtered results, each through ``summarize``.
 
     The shape is ``{"count", "next", "previous", "results"}``; bad parameters get a 400
@@ -43,7 +48,10 @@ def _api_list(request, filterset, summarize):
     if not filterset.is_valid():
         return JsonResponse({"errors": _errors(filterset.errors.get_json_data())}, status=400)
     try:
-        page = paginate(filterset.qs, request.GET)
+        if search_page is None:
+            page = paginate(filterset.qs, request.GET)
+        else:
+            _filterset, page = search_page(request, filterset)
     except BadPage as exc:
         return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
     except Http404 as exc:
@@ -63,7 +71,29 @@ def _api_list(request, filterset, summarize):
 
 @cache_public_response(params=[*CompanyFilter.base_filters, "page"])
 def api_company_list(request):
-    return _api_list(request, company_filterset(request.GET), _company_summary)
+    filterset = company_filterset(request.GET)
+    # The search exists once the results are fetched, before the first summary.
+    return _api_list(
+        request,
+        filterset,
+        lambda company: _company_summary(company, search_query(filterset)),
+        search_page=search_page,
+    )
+
+
+@cache_public_response(params=["q"])
+def api_company_suggest(request):
+    """``{"q", "results": [{"kind", "label", "html", "url"}]}``: at most 8 suggestions;
+    ``html`` is the label with the typed words in ``<mark>``, everything else escaped."""
+    raw = request.GET.get("q", "")
+    if len(raw) > MAX_QUERY_LENGTH:
+        return JsonResponse(
+            {"errors": {"q": [_("Type at most %(max)s characters.") % {"max": MAX_QUERY_LENGTH}]}},
+            status=400,
+        )
+    return JsonResponse(
+        {"q": raw, "results": suggestions(raw)}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _offer_summary(offer):

@@ -8,18 +8,42 @@ from .. import towns
 from ..caching import cache_public_response
 from ..filters import CompanyFilter
 from ..models import Company, Sector
+from ..search.highlight import decorate
 from .pagination import BadPage, paginate
 
+# The page counts its results up to this many, then says "more than".
+COUNT_CAP = 1000
 
-def company_filterset(params):
-    return CompanyFilter(params, queryset=Company.objects.public().with_listing_data())
+
+def company_filterset(params, *, search_run=None):
+    return CompanyFilter(
+        params, queryset=Company.objects.public().with_listing_data(), search_run=search_run
+    )
 
 
-def _sector_facets(params):
+def search_query(filterset):
+    """Return the parsed query of this filterset's search, or None without a search."""
+    return filterset.search.query if filterset.search else None
+
+
+def search_page(request, filterset, *, cap=None):
+    """Return (filterset, page) of the results; when a search of several words finds
+    nothing, look again for the companies with the most of them (the page says so)."""
+    page = paginate(filterset.qs, request.GET, cap=cap)
+    run = filterset.search
+    if run and run.can_widen() and not page.paginator.count:
+        run.widen()
+        filterset = company_filterset(request.GET, search_run=run)
+        filterset.is_valid()
+        page = paginate(filterset.qs, request.GET, cap=cap)
+    return filterset, page
+
+
+def _sector_facets(params, search_run):
     """Count the companies of each sector among the results of every filter but sector."""
     without_sector = params.copy()
     without_sector.pop("sector", None)
-    filterset = company_filterset(without_sector)
+    filterset = company_filterset(without_sector, search_run=search_run)
     if not filterset.is_valid():
         return []
     matching = filterset.qs.order_by().values("pk")
@@ -54,10 +78,16 @@ def company_list(request):
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:
-        page = paginate(filterset.qs, request.GET)
+        filterset, page = search_page(request, filterset, cap=COUNT_CAP)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
-    context.update(page_obj=page, companies=page.object_list, facets=_sector_facets(request.GET))
+    decorate(page.object_list, search_query(filterset))
+    context.update(
+        page_obj=page,
+        companies=page.object_list,
+        facets=_sector_facets(request.GET, filterset.search),
+        search_partial=bool(filterset.search and filterset.search.partial),
+    )
     return render(request, "members/company_list.html", context)
 
 

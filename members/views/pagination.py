@@ -4,17 +4,36 @@ import sys
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 20
+
+
+class CappedPaginator(Paginator):
+    """Count at most ``cap`` + 1 results: past the cap, the page says "more than" and offers
+    the first pages only. Counting 30,000 search matches costs more than ranking them."""
+
+    def __init__(self, *args, cap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.cap
 
 
 class BadPage(Exception):
     """The ``page`` parameter is not a page number."""
 
 
-def paginate(queryset, params):
-    """Return the requested page of ``queryset`` (BadPage or Http404 if there is none)."""
+def paginate(queryset, params, *, cap=None):
+    """Return the requested page of ``queryset`` (BadPage or Http404 if there is none),
+    counting at most ``cap`` + 1 results when a cap is given."""
     raw = params.get("page", "1")
     try:
         # ASCII digits only: isdigit() also accepts "²", which int() refuses.
@@ -23,7 +42,10 @@ def paginate(queryset, params):
         number = sys.maxsize
     if number < 1:
         raise BadPage(_("The page must be a whole number from 1."))
-    paginator = Paginator(queryset, PAGE_SIZE)
+    if cap:
+        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=cap)
+    else:
+        paginator = Paginator(queryset, PAGE_SIZE)
     try:
         return paginator.page(number)
     except InvalidPage as exc:

@@ -42,3 +42,26 @@ def test_visitor_searches_without_accents_narrows_by_sector_and_opens_a_company(
     expect(logo).to_be_visible()
     assert logo.evaluate("image => image.naturalWidth") > 0
     expect(page.locator(".company__description")).to_contain_text("réalité virtuelle")
+
+
+def test_visitor_mistypes_two_words_picks_a_suggestion_with_the_keyboard(live_server, page):
+    vr = SectorFactory(slug="realite-virtuelle", name="Réalité virtuelle et métavers")
+    vroom = CompanyFactory(
+        trade_name="Vroom", sectors=[vr], description_fr="Casques et mondes immersifs."
+    )
+    CompanyFactory(trade_name="Compta Plus", description_fr="Expertise comptable.")
+
+    page.goto(live_server.url + "/directory/")
+    box = page.get_by_role("combobox", name="Nom, métier, commune…")
+    box.press_sequentially("realité virtulle", delay=20)
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("Vroom")
+    expect(box).to_have_attribute("aria-expanded", "true")
+
+    box.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id"))
+    box.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vroom")
+    assert page.url == live_server.url + vroom.get_absolute_url()

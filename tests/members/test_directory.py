@@ -125,7 +125,8 @@ def test_api_returns_the_documented_shape(client, directory):
     assert data["count"] == 2
     assert data["next"] is None and data["previous"] is None
     first = data["results"][0]
-    assert set(first) == {"name", "slug", "url", "city", "sectors", "website", "logo"}
+    assert set(first) == {"name", "snippet", "slug", "url", "city", "sectors", "website", "logo"}
+    assert first["snippet"] is None  # HTML with <mark> when the call searches (q)
     assert first["name"] == "Alaxione"
     assert first["url"] == Company.objects.get(trade_name="Alaxione").get_absolute_url()
     assert first["sectors"] == ["e-sante"]

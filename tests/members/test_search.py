@@ -3,7 +3,7 @@
 import pytest
 
 from members.models import Company
-from members.search import parse_query, search
+from members.search import parse, search
 
 from .factories import CompanyFactory, SectorFactory
 
@@ -167,8 +167,8 @@ def test_the_index_follows_renames_sector_changes_and_deletions(cluster):
 
 
 def test_query_parsing_drops_stop_words_and_operators():
-    parsed = parse_query("  L'Agence & | la Création !:* ")
+    parsed = parse("  L'Agence & | la Création !:* ")
     assert parsed.text == "l agence la creation"
-    assert parsed.prefixes == ("agenc", "creat")
-    assert parse_query("\x00" * 5).text == ""
-    assert len(parse_query("mot " * 5000).prefixes) <= 8
+    assert [slot.words[0].term for slot in parsed.slots] == ["agenc", "creation"]
+    assert not parse("\x00" * 5)
+    assert len(parse("mot " * 5000).slots) <= 8

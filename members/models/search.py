@@ -1,0 +1,74 @@
+"""What the directory search keeps beside the register: its vocabulary and synonyms."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SYNONYM_SEPARATORS = ",\n;"
+
+
+class SearchWord(models.Model):
+    """A term of the search index, for typo correction (kept by ``members.search.index``)."""
+
+    word = models.TextField(_("word"), primary_key=True)
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        indexes = [
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="members_searchword_trgm")
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+def split_terms(text):
+    """Return the terms of a synonym group as written, without blanks or repeats."""
+    for separator in SYNONYM_SEPARATORS:
+        text = text.replace(separator, "|")
+    seen, terms = set(), []
+    for term in (" ".join(part.split()) for part in text.split("|")):
+        if term and term.casefold() not in seen:
+            seen.add(term.casefold())
+            terms.append(term)
+    return terms
+
+
+class Synonym(models.Model):
+    """Words or phrases that a search treats as one (VR, réalité virtuelle, métavers)."""
+
+    terms = models.TextField(
+        _("terms"),
+        help_text=_(
+            "Two or more words or phrases that mean the same, separated by commas: "
+            "VR, réalité virtuelle, métavers. A search for any of them finds the others."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self):
+        return ", ".join(split_terms(self.terms))
+
+    def clean(self):
+        from ..search.analyzer import terms as analyzed
+
+        terms = split_terms(self.terms or "")
+        empty = [term for term in terms if not analyzed(term)]
+        if empty:
+            raise ValidationError(
+                {
+                    "terms": _("“%(term)s” holds only common words that a search ignores.")
+                    % {"term": empty[0]}
+                }
+            )
+        if len(terms) < 2:
+            raise ValidationError({"terms": _("Give at least two terms, separated by commas.")})
+        self.terms = ", ".join(terms)

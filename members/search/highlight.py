@@ -1,0 +1,75 @@
+"""Highlighting: the words a search matched, marked with ``<mark>`` in a name and in a
+snippet of the description. Everything else is HTML-escaped, so the result is safe to show
+and to send in the API (``snippet``: HTML whose only tags are ``<mark>`` and ``</mark>``)."""
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from . import analyzer
+
+SNIPPET_WORDS = 24
+ELLIPSIS = "…"
+
+
+def _matcher(query):
+    whole, prefixes = query.highlight_terms()
+
+    def matches(token):
+        if not token.term:
+            return False
+        return token.term in whole or any(
+            token.term.startswith(prefix) or token.folded.startswith(prefix) for prefix in prefixes
+        )
+
+    return matches
+
+
+def _marked(text, found, matches, start=0, end=None):
+    end = len(text) if end is None else end
+    parts, cursor = [], start
+    for token in found:
+        if token.start < start or token.end > end or not matches(token):
+            continue
+        parts.append(escape(text[cursor : token.start]))
+        parts.append(f"<mark>{escape(text[token.start : token.end])}</mark>")
+        cursor = token.end
+    parts.append(escape(text[cursor:end]))
+    return "".join(parts)
+
+
+def highlight(text, query):
+    """Return ``text`` as safe HTML with the matched words marked."""
+    text = text or ""
+    if not query:
+        return mark_safe(escape(text))  # noqa: S308 - escaped just now
+    found = analyzer.tokens(text)
+    return mark_safe(_marked(text, found, _matcher(query)))  # noqa: S308 - escaped inside
+
+
+def snippet(text, query, *, words=SNIPPET_WORDS):
+    """Return about ``words`` words of ``text`` around its first match, as safe HTML with the
+    matched words marked, or "" when the text does not hold one."""
+    text = text or ""
+    if not query or not text:
+        return ""
+    found = analyzer.tokens(text)
+    matches = _matcher(query)
+    first = next((index for index, token in enumerate(found) if matches(token)), None)
+    if first is None:
+        return ""
+    begin = max(0, first - words // 3)
+    last = min(len(found), begin + words) - 1
+    start = 0 if begin == 0 else found[begin].start
+    end = len(text) if last == len(found) - 1 else found[last].end
+    html = _marked(text, found, matches, start, end)
+    prefix = ELLIPSIS if start else ""
+    suffix = ELLIPSIS if end < len(text) else ""
+    return mark_safe(f"{prefix}{html.strip()}{suffix}")  # noqa: S308 - escaped inside
+
+
+def decorate(companies, query):
+    """Give each company ``name_html`` and ``snippet_html`` for this query (no query)."""
+    for company in companies:
+        company.name_html = highlight(company.display_name, query)
+        company.snippet_html = snippet(company.description, query) if query else ""
+    return companies

@@ -1,0 +1,258 @@
+"""From what a visitor typed to the text search queries that find and rank companies.
+
+A query is parsed by the analyzer into words. Each word becomes a *slot*: the terms that
+match it, in four levels that the ranking rules tell apart:
+
+0. the word itself (whole word), and its synonyms;
+1. then prefixes: the last word as typed (``vid`` finds ``vidéo``), a word's family root
+   (``créatif`` finds ``création``);
+2. then words of the vocabulary one typo away (words of 5 letters or more);
+3. then two typos away (words of 9 letters or more).
+
+A synonym (``members.models.Synonym``) that covers several words makes them one slot.
+Terms are letters and digits only (the analyzer's output), so the ``tsquery`` text built
+here never holds an operator a visitor typed.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connections
+
+from ..models.search import split_terms
+from . import analyzer
+
+MAX_QUERY_WORDS = 8
+MAX_QUERY_LENGTH = 200
+MAX_CORRECTIONS = 6  # per word, the closest ones
+LEVELS = 4
+
+
+def allowed_typos(word):
+    """Return the typos tolerated in a word: 1 from 5 letters, 2 from 9 (as Meilisearch)."""
+    return 2 if len(word) >= 9 else 1 if len(word) >= 5 else 0
+
+
+@dataclass
+class Word:
+    folded: str
+    term: str
+    position: int
+    last: bool
+    # tsquery alternatives at each level (0 whole, 1 prefix, 2 one typo, 3 two typos);
+    # each a template with {e} after an exact lexeme and {p} after a prefix one.
+    levels: list = field(default_factory=lambda: [[] for _ in range(LEVELS)])
+
+    def add(self, level, template):
+        if not any(template in alternatives for alternatives in self.levels):
+            self.levels[level].append(template)
+
+
+@dataclass
+class Slot:
+    words: list
+    synonyms: list = field(default_factory=list)  # templates, level 0
+
+    @property
+    def size(self):
+        return len(self.words)
+
+    @property
+    def has_typos(self):
+        return any(word.levels[2] or word.levels[3] for word in self.words)
+
+    def query(self, level, weight=""):
+        """Return the tsquery of this slot, up to ``level``, restricted to ``weight``."""
+        exact, prefix = (f":{weight}", f":*{weight}") if weight else ("", ":*")
+        phrase = []
+        previous = None
+        for word in self.words:
+            alternatives = [alt for lvl in word.levels[: level + 1] for alt in lvl]
+            part = "(" + " | ".join(alternatives) + ")"
+            if previous is not None:
+                phrase.append(f"<{word.position - previous}>")
+            phrase.append(part)
+            previous = word.position
+        options = [" ".join(phrase), *self.synonyms]
+        return _fill("(" + " | ".join(f"({option})" for option in options) + ")", exact, prefix)
+
+
+def _fill(template, exact, prefix):
+    return template.replace("{e}", exact).replace("{p}", prefix)
+
+
+def _exact(term):
+    return term + "{e}"
+
+
+def _prefix(term):
+    return term + "{p}"
+
+
+def _phrase(found):
+    """Return the template of a phrase of analyzer tokens (stop words keep their place)."""
+    parts, previous = [], None
+    for token in found:
+        if not token.term:
+            continue
+        if previous is not None:
+            parts.append(f"<{token.position - previous}>")
+        parts.append(_exact(token.term))
+        previous = token.position
+    return " ".join(parts)
+
+
+@dataclass
+class Query:
+    raw: str
+    text: str  # the query's words folded, to compare with a name
+    slots: list
+    identifier: str = ""  # a SIREN, SIRET or VAT number, when the query is one
+
+    def __bool__(self):
+        return bool(self.slots or self.identifier)
+
+    @property
+    def size(self):
+        return sum(slot.size for slot in self.slots)
+
+    def all_words(self, level=LEVELS - 1):
+        return " & ".join(slot.query(level) for slot in self.slots)
+
+    def any_word(self, level=LEVELS - 1):
+        return " | ".join(slot.query(level) for slot in self.slots)
+
+    def phrase(self, level=LEVELS - 1):
+        parts, previous = [], None
+        for slot in self.slots:
+            if previous is not None:
+                parts.append(f"<{slot.words[0].position - previous}>")
+            parts.append(slot.query(level))
+            previous = slot.words[-1].position
+        return " ".join(parts)
+
+    def highlight_terms(self):
+        """Return (whole terms, prefixes) that highlighting marks."""
+        whole, prefixes = set(), set()
+        for slot in self.slots:
+            for template in slot.synonyms:
+                whole.update(_template_terms(template)[0])
+            for word in slot.words:
+                for alternatives in word.levels:
+                    for template in alternatives:
+                        found_whole, found_prefixes = _template_terms(template)
+                        whole |= found_whole
+                        prefixes |= found_prefixes
+        return whole, prefixes
+
+
+def _template_terms(template):
+    whole, prefixes = set(), set()
+    for piece in template.split():
+        if piece.endswith("{e}"):
+            whole.add(piece[:-3])
+        elif piece.endswith("{p}"):
+            prefixes.add(piece[:-3])
+    return whole, prefixes
+
+
+def parse(raw):
+    """Turn what a visitor typed into words and slots, without the database. Never raises."""
+    from .identifiers import identifier_in
+
+    raw = (raw or "").replace("\x00", " ")[:MAX_QUERY_LENGTH]
+    found = analyzer.tokens(raw)
+    text = " ".join(token.folded for token in found)
+    words = [token for token in found if token.term][:MAX_QUERY_WORDS]
+    typing = bool(raw) and not raw[-1].isspace()
+    slots = []
+    for index, token in enumerate(words):
+        last = typing and index == len(words) - 1 and token is found[-1]
+        word = Word(token.folded, token.term, token.position, last)
+        word.add(0, _exact(token.term))
+        root = analyzer.family_root(token.term)
+        if root:
+            word.add(1, _prefix(root))
+        if last and len(token.folded) >= 2:
+            word.add(1, _prefix(token.term))
+            if not token.folded.startswith(token.term):
+                word.add(1, _prefix(token.folded))
+        slots.append(Slot([word]))
+    return Query(raw, text, slots, identifier_in(raw))
+
+
+# Trigram candidates from the vocabulary's index, confirmed by fuzzystrmatch. A swap of
+# two letters costs 2 there: the bound is one more, and ``typos`` (Python) counts it as 1.
+EXPAND_SQL = """
+SELECT 'typo', q.i, w.word
+FROM unnest(%s::text[], %s::int[], %s::int[]) AS q(term, k, i)
+JOIN members_searchword AS w ON w.word %% q.term
+WHERE w.word <> q.term AND levenshtein_less_equal(w.word, q.term, q.k + 1) <= q.k + 1
+UNION ALL
+SELECT 'synonym', 0, terms FROM members_synonym
+"""
+
+
+def typos(first, second):
+    """Return the edits between two words, a swap of neighbours counting as one (OSA)."""
+    previous2, previous = None, list(range(len(second) + 1))
+    for i, char in enumerate(first, start=1):
+        current = [i]
+        for j, other in enumerate(second, start=1):
+            cost = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (char != other),
+            )
+            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def expand(query, *, using="default"):
+    """Add the typo corrections and the synonyms of each word (one query). Return ``query``."""
+    if not query.slots:
+        return query
+    words = [slot.words[0] for slot in query.slots]
+    asked = [(word.term, allowed_typos(word.folded), i) for i, word in enumerate(words)]
+    asked = [row for row in asked if row[1]]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            EXPAND_SQL,
+            [[row[0] for row in asked], [row[1] for row in asked], [row[2] for row in asked]],
+        )
+        rows = cursor.fetchall()
+    limits = {index: limit for _term, limit, index in asked}
+    corrections = sorted(
+        (typos(words[index].term, term), term, index)
+        for kind, index, term in rows
+        if kind == "typo"
+    )
+    counted = {}
+    for distance, term, index in corrections:
+        if distance <= limits[index] and counted.get(index, 0) < MAX_CORRECTIONS:
+            counted[index] = counted.get(index, 0) + 1
+            words[index].add(1 + distance, _exact(term))
+    groups = [split_terms(row[2]) for row in rows if row[0] == "synonym"]
+    _apply_synonyms(query, groups)
+    return query
+
+
+def _apply_synonyms(query, groups):
+    """Merge the slots that a synonym covers, and give the slot the other terms."""
+    for group in groups:
+        phrases = [(term, [t for t in analyzer.tokens(term) if t.term]) for term in group]
+        phrases = [(term, found) for term, found in phrases if found]
+        for _term, found in phrases:
+            size = len(found)
+            for start in range(len(query.slots) - size + 1):
+                span = query.slots[start : start + size]
+                if any(slot.size != 1 or slot.synonyms for slot in span):
+                    continue
+                if [slot.words[0].term for slot in span] != [t.term for t in found]:
+                    continue
+                merged = Slot([slot.words[0] for slot in span])
+                merged.synonyms = [_phrase(other) for _t, other in phrases if other != found]
+                query.slots[start : start + size] = [merged]
+                break

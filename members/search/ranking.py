@@ -1,0 +1,198 @@
+"""The ranking rules, in the order they apply (as Meilisearch and Algolia do), in one place.
+
+1. identifier: a SIREN, SIRET or VAT number typed as the query finds its company first;
+2. words: the number of query words matched (all of them first);
+3. typos: the number of corrected words (exact words before corrected ones);
+4. proximity: the words adjacent and in order (a phrase) before scattered words;
+5. attribute: where the words are found, summed over the words: name 0, sectors 1,
+   town 2, descriptions 3;
+6. exactness: the exact name first, then whole words before prefixes;
+7. ties: the text search's cover density (``ts_rank_cd``: more of the query, closer
+   together, in fewer words), then the company's id: a stable order, the same for every
+   request, and not the alphabet.
+
+``search`` filters a QuerySet of companies and orders it by these rules; the directory,
+the API and the admin all call it.
+"""
+
+from django.db.models import (
+    BooleanField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    Value,
+)
+
+from .identifiers import identifier_condition
+from .query import LEVELS, expand, parse
+
+VECTOR = "{vector}"
+NAME = "{name}"
+WEIGHT_OF_ATTRIBUTE = ("A", "B", "C")  # anything else is a description (D)
+
+
+def _matches(tsquery):
+    return f"({VECTOR} @@ %s::tsquery)", [tsquery]
+
+
+def _sum(parts):
+    sql = " + ".join(part[0] for part in parts) or "0"
+    params = [param for part in parts for param in part[1]]
+    return f"({sql})", params
+
+
+def rule_words(query):
+    """The number of query words found (a synonym counts for the words it stands for)."""
+    parts = []
+    for slot in query.slots:
+        sql, params = _matches(slot.query(LEVELS - 1))
+        parts.append((f"(CASE WHEN {sql} THEN {slot.size} ELSE 0 END)", params))
+    return _sum(parts)
+
+
+def rule_typos(query):
+    """The number of words found only through a correction (two for a two-typo one)."""
+    parts = []
+    for slot in query.slots:
+        if not slot.has_typos:
+            continue
+        whens, params = [], []
+        for typos, level in ((0, 1), (1, 2), (2, 3)):
+            # A level with no correction of its own would only repeat the one before.
+            if level == 1 or any(word.levels[level] for word in slot.words):
+                sql, found = _matches(slot.query(level))
+                whens.append(f"WHEN {sql} THEN {typos}")
+                params += found
+        parts.append((f"(CASE {' '.join(whens)} ELSE 0 END)", params))
+    return _sum(parts)
+
+
+def rule_proximity(query):
+    """0 when the words are found as typed, adjacent and in order; 1 otherwise."""
+    if len(query.slots) < 2:
+        return "0", []
+    sql, params = _matches(query.phrase())
+    return f"(CASE WHEN {sql} THEN 0 ELSE 1 END)", params
+
+
+def rule_attribute(query):
+    """The sum over the words of the best attribute each is found in."""
+    parts = []
+    for slot in query.slots:
+        whens, params = [], []
+        for rank, weight in enumerate(WEIGHT_OF_ATTRIBUTE):
+            sql, found = _matches(slot.query(LEVELS - 1, weight))
+            whens.append(f"WHEN {sql} THEN {rank}")
+            params += found
+        parts.append((f"(CASE {' '.join(whens)} ELSE 3 END)", params))
+    return _sum(parts)
+
+
+def rule_exactness(query):
+    """0 for the exact name, 1 when every word is found whole, 2 with a prefix."""
+    sql, params = _matches(query.all_words(0))
+    return (
+        f"(CASE WHEN {NAME} = %s THEN 0 WHEN {sql} THEN 1 ELSE 2 END)",
+        [query.text, *params],
+    )
+
+
+def rule_score(query):
+    return f"ts_rank_cd({VECTOR}, %s::tsquery)", [query.any_word()]
+
+
+# (annotation, rule, descending): the order of the list is the order of the rules.
+RULES = [
+    ("search_words", rule_words, True),
+    ("search_typos", rule_typos, False),
+    ("search_proximity", rule_proximity, False),
+    ("search_attribute", rule_attribute, False),
+    ("search_exactness", rule_exactness, False),
+    ("search_score", rule_score, True),
+]
+
+
+class CompanySQL(Expression):
+    """SQL over the outer company's search columns, wherever the company table is aliased
+    (a subquery of the facets, a join of the admin)."""
+
+    def __init__(self, sql, params, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, list(params)
+        self.columns = [F("search_vector"), F("search_name")]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        vector, _params = compiler.compile(self.columns[0])
+        name, _params = compiler.compile(self.columns[1])
+        return self.sql.replace(VECTOR, vector).replace(NAME, name), self.params
+
+
+def _text_condition(tsquery):
+    return CompanySQL(f"{VECTOR} @@ %s::tsquery", [tsquery], BooleanField())
+
+
+class Search:
+    """One search: the parsed query, and whether it had to settle for some of the words."""
+
+    def __init__(self, raw, *, using="default"):
+        self.raw = raw
+        self.query = expand(parse(raw), using=using)
+        # Whether to settle for some of the words: set by ``widen`` when every word finds
+        # nothing, which the page's count tells at no extra cost.
+        self.partial = False
+
+    def __bool__(self):
+        return bool(self.query)
+
+    def can_widen(self):
+        """Return whether a search that found nothing may look for some of the words."""
+        return not self.partial and len(self.query.slots) > 1
+
+    def widen(self):
+        self.partial = True
+
+    def apply(self, queryset):
+        """Filter ``queryset`` to the matching companies, ordered by the rules."""
+        query = self.query
+        if not query:
+            return queryset.none()
+        conditions = []
+        if query.slots:
+            everything = query.all_words()
+            if self.partial:
+                everything = query.any_word()
+            conditions.append(Q(_text_condition(everything)))
+        identifier = Value(False)
+        if query.identifier:
+            conditions.append(identifier_condition(query.identifier))
+            identifier = ExpressionWrapper(conditions[-1], BooleanField())
+        condition = conditions[0]
+        for other in conditions[1:]:
+            condition |= other
+        annotations = {"search_identifier": identifier}
+        # PostgreSQL refuses a constant in ORDER BY: a rule that cannot tell two companies
+        # apart for this query (typos with nothing corrected...) is annotated, not sorted on.
+        ordering = [F("search_identifier").desc()] if query.identifier else []
+        for name, rule, descending in RULES:
+            sql, params = rule(query) if query.slots else ("0", [])
+            if sql in {"0", "(0)"}:
+                annotations[name] = Value(0)
+                continue
+            annotations[name] = CompanySQL(sql, params, FloatField())
+            ordering.append(F(name).desc() if descending else F(name).asc())
+        # The stored vector is only for the database: never fetch it with the rows.
+        queryset = queryset.filter(condition).defer("search_vector")
+        return queryset.annotate(**annotations).order_by(*ordering, "pk")
+
+
+def search(queryset, raw):
+    """Filter ``queryset`` to the companies matching ``raw``, ordered by the ranking rules."""
+    return Search(raw, using=queryset.db).apply(queryset)

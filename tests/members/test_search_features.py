@@ -1,0 +1,174 @@
+"""Synonyms, highlighting, suggestions as you type, identifiers and the admin's search."""
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cluster import roles
+from members.models import Company, Synonym
+from members.search import parse, search
+from members.search.highlight import highlight, snippet
+from tests.cluster.staff import staff_member
+
+from .factories import CompanyFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("members:company-list")
+API = reverse("members:api-company-list")
+SUGGEST = reverse("members:api-company-suggest")
+
+
+def names(query):
+    return list(search(Company.objects.public(), query).values_list("trade_name", flat=True))
+
+
+@pytest.fixture
+def register():
+    vr = SectorFactory(slug="vr", name="Réalité virtuelle", name_en="Virtual reality")
+    games = SectorFactory(slug="jeu-video", name="Jeu vidéo", name_en="Video games")
+    return {
+        "vroom": CompanyFactory(trade_name="Vroom", sectors=[vr], description_fr="Casques."),
+        "meta": CompanyFactory(trade_name="Méta Sud", description_fr="Mondes en métavers."),
+        "pixel": CompanyFactory(
+            trade_name="Pixel <Arcade>",
+            sectors=[games],
+            siret="73282932000074",
+            siren="732829320",
+            vat_number="FR44732829320",
+            description_fr="Nous créons des jeux vidéo <b>rétro</b> & des bornes d'arcade "
+            "pour les bars, les musées et les salons, partout en Occitanie.",
+        ),
+    }
+
+
+def test_synonyms_apply_at_query_time_and_both_ways(register):
+    assert names("vr") == ["Vroom"]  # a prefix of its name
+    Synonym.objects.create(terms="VR, réalité virtuelle, métavers")
+    assert set(names("vr")) == {"Vroom", "Méta Sud"}
+    assert set(names("métavers")) == {"Vroom", "Méta Sud"}
+    Synonym.objects.create(terms="jeu vidéo, gaming")
+    assert names("gaming") == ["Pixel <Arcade>"]
+
+
+def test_a_synonym_change_is_visible_at_once_on_cached_pages(client, register):
+    assert client.get(API, {"q": "gaming"}).json()["count"] == 0
+    Synonym.objects.create(terms="jeu vidéo, gaming")
+    assert client.get(API, {"q": "gaming"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [("VR", "at least two"), ("VR, le la", "common words"), ("", "at least two")],
+)
+def test_a_synonym_needs_two_meaningful_terms(terms, message):
+    with pytest.raises(ValidationError) as raised:
+        Synonym(terms=terms).full_clean()
+    assert message in str(raised.value)
+
+
+def test_staff_of_communication_manage_synonyms_and_accounting_may_not(client):
+    add = reverse("admin:members_synonym_add")
+    client.force_login(staff_member(roles.ACCOUNTING))
+    assert client.post(add, {"terms": "IA, intelligence artificielle"}).status_code == 403
+    client.force_login(staff_member(roles.COMMUNICATION))
+    response = client.post(add, {"terms": "IA, intelligence artificielle"})
+    assert response.status_code == 302
+    assert str(Synonym.objects.get()) == "IA, intelligence artificielle"
+
+
+def test_highlighting_marks_matched_words_and_escapes_everything_else():
+    query = parse("jeux arcade")
+    assert highlight("Pixel <Arcade>", query) == "Pixel &lt;<mark>Arcade</mark>&gt;"
+    html = snippet("Des <b>jeux</b> & d'autres choses.", query)
+    assert html == "Des &lt;b&gt;<mark>jeux</mark>&lt;/b&gt; &amp; d&#x27;autres choses."
+    assert snippet("Rien à voir.", query) == ""
+
+
+def test_the_page_and_the_api_show_the_marked_snippet(client, register):
+    response = client.get(LIST, {"q": "jeu video"})
+    assert "<mark>jeux</mark> <mark>vidéo</mark>" in response.text
+    assert "<b>" not in response.text
+    result = client.get(API, {"q": "jeu video"}).json()["results"][0]
+    assert result["snippet"].startswith("Nous créons des <mark>jeux</mark> <mark>vidéo</mark>")
+    assert "&lt;b&gt;rétro&lt;/b&gt;" in result["snippet"]
+    assert client.get(API).json()["results"][0]["snippet"] is None
+
+
+def test_suggestions_return_at_most_8_names_and_sectors_for_a_prefix(client, register):
+    for number in range(12):
+        CompanyFactory(trade_name=f"Virtuose {number}", description_fr="")
+    data = client.get(SUGGEST, {"q": "virt"}).json()
+    assert len(data["results"]) == 8
+    assert data["results"][0] == {
+        "kind": "sector",
+        "label": "Réalité virtuelle",
+        "html": "Réalité <mark>virtuelle</mark>",
+        "url": f"{LIST}?sector=vr",
+    }
+    assert {result["kind"] for result in data["results"][1:]} == {"company"}
+
+
+def test_suggestions_tolerate_typos_and_never_fail(client, register):
+    data = client.get(SUGGEST, {"q": "realité virtulle"}).json()
+    assert data["results"][-1]["url"] == register["vroom"].get_absolute_url()
+    assert client.get(SUGGEST, {"q": ""}).json()["results"] == []
+    assert client.get(SUGGEST, {"q": "&|!:*"}).json()["results"] == []
+    assert client.get(SUGGEST, {"q": "x" * 201}).status_code == 400
+
+
+def test_suggestions_cost_few_queries(client, register, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        client.get(SUGGEST, {"q": "pixel arc"})
+
+
+@pytest.mark.parametrize(
+    "typed", ["73282932000074", "732 829 320 00074", "732829320", "732.829.320", "FR44732829320"]
+)
+def test_a_legal_identifier_finds_its_company_first(register, typed):
+    CompanyFactory(trade_name="732829320 Fans", description_fr="")
+    assert names(typed)[0] == "Pixel <Arcade>"
+
+
+def test_the_admin_search_uses_the_engine_with_siret_spaces_typos_and_ranking(client, register):
+    client.force_login(staff_member(roles.COMMUNICATION))
+    url = reverse("admin:members_company_changelist")
+    response = client.get(url, {"q": "732 829 320 00074"})
+    assert list(response.context["cl"].result_list) == [register["pixel"]]
+    register["vroom"].published = False
+    register["vroom"].save()
+    response = client.get(url, {"q": "realité virtulle"})
+    assert list(response.context["cl"].result_list) == [register["vroom"]]
+
+
+def test_a_query_with_some_words_unmatched_shows_a_note(client, register):
+    response = client.get(LIST, {"q": "vroom xylophone"})
+    assert response.context["page_obj"].object_list[0].trade_name == "Vroom"
+    assert "en contiennent le plus" in response.text
+
+
+def test_directory_search_and_api_query_counts_are_pinned(
+    client, register, django_assert_num_queries
+):
+    cache.clear()
+    with django_assert_num_queries(8):
+        client.get(LIST, {"q": "jeu vidéo"})
+    cache.clear()
+    with django_assert_num_queries(5):
+        client.get(API, {"q": "realite virtulle"})
+    cache.clear()
+    with django_assert_num_queries(7):
+        client.get(LIST)
+
+
+def test_the_page_counts_up_to_a_cap_then_says_more_than(client, register, monkeypatch):
+    from members.views import directory
+
+    monkeypatch.setattr(directory, "COUNT_CAP", 2)
+    cache.clear()
+    response = client.get(LIST)
+    assert "Plus de 2 entreprises" in response.text
+    assert response.context["page_obj"].paginator.count == 3
+    assert client.get(LIST, {"q": "vroom"}).context["page_obj"].paginator.capped is False
+    assert client.get(API).json()["count"] == 3  # the API's count stays exact
