@@ -38,6 +38,7 @@ from ..models import (
     Representative,
 )
 from ..money import money
+from .einvoicing import einvoice_after_commit
 from .email import email_send, site_url
 
 # A French invoice names both parties with their full postal address.
@@ -238,6 +239,7 @@ def drafts_issue(
     )
     for invoice in invoices:
         invoice_email(invoice)
+        einvoice_after_commit(invoice)
     return invoices
 
 
