@@ -11,6 +11,7 @@ from .invoices import (
     InvoiceSequence,
     Payment,
     PaymentStatus,
+    Revenue,
 )
 from .memberships import Membership, MembershipPlan, OrganisationKind
 from .offers import Offer, OfferQuerySet
@@ -47,6 +48,7 @@ __all__ = [
     "InvoiceQuerySet",
     "InvoiceSequence",
     "PaymentStatus",
+    "Revenue",
     "LegalForm",
     "Membership",
     "MembershipPlan",

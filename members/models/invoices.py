@@ -174,6 +174,16 @@ class Invoice(models.Model):
         return reverse("members:invoice-detail", args=[self.number])
 
 
+class Revenue(models.TextChoices):
+    """What a line earns: the sales account the accountant's export posts it to
+    (``CITE_ACCOUNTS``)."""
+
+    DUES = "dues", _("membership dues")
+    RENT = "rent", _("rent")
+    CHARGES = "charges", _("service charges")
+    OTHER = "other", _("other services")
+
+
 class InvoiceLine(models.Model):
     """One thing an invoice bills, before tax; the invoice holds the VAT rate and totals."""
 
@@ -183,6 +193,8 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     description = SingleLineField(_("description"), max_length=300)
     amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
+    # Blank on lines issued before it existed: dues on a membership's invoice, else other.
+    revenue = SingleLineField(_("revenue"), max_length=10, choices=Revenue.choices, blank=True)
 
     class Meta:
         ordering = ["invoice", "position"]
