@@ -18,6 +18,8 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from drafthorse.models.accounting import ApplicableTradeTax
 from drafthorse.models.document import Document
 from drafthorse.models.note import IncludedNote
@@ -25,6 +27,7 @@ from drafthorse.models.party import TaxRegistration
 from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
 
+from .invoice_document import penalty_mentions
 from .models import ClusterIdentity, Invoice
 from .money import money
 
@@ -170,28 +173,15 @@ def invoice_xml(invoice: Invoice) -> bytes:
 
 
 def _notes(header, invoice):
-    """The mentions a French invoice prints, as notes with their UNTDID 4451 subjects."""
+    """The mentions a French invoice prints, as notes with their UNTDID 4451 subjects, in
+    the site's language as the invoice copied its texts."""
     texts = [(invoice.description, "")]
     if invoice.vat_mention:
         texts.append((invoice.vat_mention, "TXD"))
     if invoice.payment_terms:
         texts.append((invoice.payment_terms, "AAB"))
-    if invoice.late_penalty_rate is not None:
-        texts.append(
-            (
-                f"Pénalités de retard : {invoice.late_penalty_rate} % par an à compter "
-                "du lendemain de l'échéance.",
-                "PMD",
-            )
-        )
-    if invoice.recovery_indemnity:
-        texts.append(
-            (
-                f"Indemnité forfaitaire pour frais de recouvrement : "
-                f"{invoice.recovery_indemnity} € (Code de commerce, art. D. 441-5).",
-                "PMT",
-            )
-        )
+    with translation.override(settings.LANGUAGE_CODE):
+        texts += [(text, subject) for subject, text in penalty_mentions(invoice)]
     for text, subject in texts:
         note = IncludedNote()
         note.content = text

@@ -36,8 +36,9 @@ def einvoice_transmit(invoice: Invoice) -> bool:
 
 def einvoice_after_commit(invoice: Invoice) -> None:
     """Transmit a document once the transaction that issues it has committed."""
-    transaction.on_commit(partial(_transmit, invoice.pk))
+    transaction.on_commit(partial(_transmit, invoice))
 
 
-def _transmit(pk):
-    einvoice_transmit(Invoice.objects.get(pk=pk))
+def _transmit(invoice):
+    # The hook is looked up when called, so that the platform plugged in is the one used.
+    einvoice_transmit(invoice)

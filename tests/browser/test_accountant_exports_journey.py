@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import facturx
 import pytest
@@ -47,7 +48,7 @@ def test_the_accountant_downloads_the_years_fec_and_a_factur_x_invoice(live_serv
     with page.expect_download() as fec:
         page.get_by_role("button", name="Confirmer").click()
     assert fec.value.suggested_filename == "732829320FEC20261231.txt"
-    content = open(fec.value.path(), encoding="iso-8859-15").read()
+    content = Path(fec.value.path()).read_text(encoding="iso-8859-15")
     reader = csv.DictReader(io.StringIO(content, newline=""), delimiter="\t")
     rows = list(reader)
     assert reader.fieldnames == list(COLUMNS)
@@ -63,7 +64,7 @@ def test_the_accountant_downloads_the_years_fec_and_a_factur_x_invoice(live_serv
     with page.expect_download() as pdf:
         page.get_by_role("link", name="Télécharger le PDF").click()
     assert pdf.value.suggested_filename == f"{invoice.number}.pdf"
-    filename, xml = facturx.get_facturx_xml_from_pdf(open(pdf.value.path(), "rb").read())
+    filename, xml = facturx.get_facturx_xml_from_pdf(Path(pdf.value.path()).read_bytes())
     assert filename == "factur-x.xml"
     assert invoice.number.encode() in xml
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")

@@ -118,6 +118,16 @@ def test_a_dues_invoice_validates_and_names_the_seller_buyer_and_the_franchise()
     assert texts(tree, "//ram:DueDateDateTime/udt:DateTimeString") == [
         invoice.due_date.strftime("%Y%m%d")
     ]
+    notes = dict(
+        zip(
+            texts(tree, "//rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode"),
+            texts(tree, "//rsm:ExchangedDocument/ram:IncludedNote[ram:SubjectCode]/ram:Content"),
+            strict=True,
+        )
+    )
+    assert "taux annuel de 12,00 %" in notes["PMD"]
+    assert "indemnité forfaitaire de 40,00 €" in notes["PMT"]
+    assert notes["TXD"] == "TVA non applicable, article 293 B du CGI"
     assert_totals_add_up(tree)
 
 
@@ -204,6 +214,7 @@ def test_the_downloaded_pdf_is_pdfa3_with_the_factur_x_xml_embedded(client):
     assert metadata.get_element("", "http://www.aiim.org/pdfa/ns/id/", "part")
     assert b"<pdfaid:part>3</pdfaid:part>" in reader.trailer["/Root"]["/Metadata"].get_data()
     assert reader.trailer["/Root"]["/OutputIntents"][0]["/S"] == "/GTS_PDFA1"
+    assert len(reader.trailer["/ID"]) == 2
     fonts = {
         font["/BaseFont"]: font
         for page in reader.pages
