@@ -19,7 +19,7 @@ from members.services.fec import COLUMNS, fec_export, fiscal_year
 from members.services.invoicing import InvoiceDraft, drafts_issue
 from tests.cluster.staff import staff_member
 
-from .factories import CompanyFactory, MembershipPlanFactory
+from .factories import CompanyFactory, MembershipPlanFactory, RepresentativeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +238,11 @@ def test_the_command_refuses_a_period_that_ends_before_it_starts(tmp_path):
             "export_fec", "--start", "2026-06-30", "--end", "2026-01-01", "--output", str(tmp_path)
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_representative_is_sent_to_the_admin_login_not_the_file(client, books):
+    representative = RepresentativeFactory(role="admin", company=books["dues"].company)
+    client.force_login(representative.user)
+    response = client.post(reverse("admin:members_invoice_fec"), {"year": "2026"})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
