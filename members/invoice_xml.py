@@ -136,7 +136,6 @@ def invoice_xml(invoice: Invoice) -> bytes:
     _notes(doc.header, invoice)
 
     agreement = doc.trade.agreement
-    agreement.buyer_reference = invoice.buyer_siren or invoice.number
     _party(
         agreement.seller,
         name=invoice.seller_name,
@@ -221,9 +220,9 @@ def _settlement(settlement, invoice, lines, sign):
     summation.line_total = sum((amount for _text, amount, _rate in lines), Decimal("0.00"))
     summation.charge_total = Decimal("0.00")
     summation.allowance_total = Decimal("0.00")
-    summation.tax_basis_total = (excl, "")
+    summation.tax_basis_total = (excl, None)
     summation.tax_total = (sign * invoice.vat_amount, "EUR")
-    summation.grand_total = (sign * invoice.amount_incl_tax, "")
+    summation.grand_total = (sign * invoice.amount_incl_tax, None)
     summation.due_amount = sign * invoice.amount_incl_tax
     if invoice.credited_invoice_id:
         reference = settlement.invoice_referenced_document

