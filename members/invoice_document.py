@@ -42,10 +42,12 @@ class InvoiceDocument:
     paid_mark: str = ""
 
 
-def _party(name, address, siren, vat_number):
+def _party(name, address, siren, vat_number, siret=""):
     lines = [name, *address.splitlines()]
     if siren:
         lines.append(f"SIREN {siren}")
+    if siret:
+        lines.append(f"SIRET {siret}")
     if vat_number:
         lines.append(_("VAT number %(number)s") % {"number": vat_number})
     return [line for line in lines if line]
@@ -102,9 +104,14 @@ def invoice_document(invoice: Invoice, payments=()) -> InvoiceDocument:
             invoice.seller_address,
             invoice.seller_siren,
             invoice.seller_vat_number,
+            invoice.seller_siret,
         ),
         buyer=_party(
-            invoice.buyer_name, invoice.buyer_address, invoice.buyer_siren, invoice.buyer_vat_number
+            invoice.buyer_name,
+            invoice.buyer_address,
+            invoice.buyer_siren,
+            invoice.buyer_vat_number,
+            invoice.buyer_siret,
         ),
         facts=facts,
         lines=[(line.description, euros(line.amount_excl_tax)) for line in invoice.lines.all()]

@@ -35,9 +35,9 @@ EN16931 = "urn:cen.eu:en16931:2017"
 INVOICE, CREDIT_NOTE = "380", "381"
 # UNTDID 4461: 58 is a SEPA credit transfer.
 SEPA_TRANSFER = "58"
-# ISO 6523 schemes: 0002 is the SIREN; 0225 the French e-invoicing directory's SIREN
+# ISO 6523 schemes: 0002 is the SIREN, 0009 the SIRET; 0225 the French e-invoicing directory's SIREN
 # address (what a PDP routes on).
-SIREN_SCHEME, ROUTING_SCHEME = "0002", "0225"
+SIREN_SCHEME, SIRET_SCHEME, ROUTING_SCHEME = "0002", "0009", "0225"
 # UN/ECE rec. 20: C62 is "one" (a unit), for lines that bill one thing.
 ONE = "C62"
 # The exemption mentions French invoices print, and their VATEX codes (CEF list).
@@ -69,7 +69,9 @@ def _address(target, one_line: str, country: str):
     target.line_one = one_line
 
 
-def _party(party, *, name, address, country, siren, vat_number):
+def _party(party, *, name, address, country, siren, siret, vat_number):
+    if siret:
+        party.global_id.add((SIRET_SCHEME, siret))
     party.name = name
     if siren:
         party.legal_organization.id = (SIREN_SCHEME, siren)
@@ -142,6 +144,7 @@ def invoice_xml(invoice: Invoice) -> bytes:
         address=invoice.seller_address,
         country=identity.country,
         siren=invoice.seller_siren,
+        siret=invoice.seller_siret,
         vat_number=invoice.seller_vat_number,
     )
     if not invoice.seller_vat_number and invoice.seller_siren:
@@ -153,6 +156,7 @@ def invoice_xml(invoice: Invoice) -> bytes:
         address=invoice.buyer_address,
         country=invoice.company.country,
         siren=invoice.buyer_siren,
+        siret=invoice.buyer_siret,
         vat_number=invoice.buyer_vat_number,
     )
 

@@ -118,10 +118,12 @@ class Invoice(models.Model):
     seller_name = SingleLineField(_("seller"), max_length=200)
     seller_address = models.TextField(_("seller's address"))
     seller_siren = SingleLineField(_("seller's SIREN"), max_length=9, blank=True)
+    seller_siret = SingleLineField(_("seller's SIRET"), max_length=14, blank=True)
     seller_vat_number = SingleLineField(_("seller's VAT number"), max_length=16, blank=True)
     buyer_name = SingleLineField(_("buyer"), max_length=200)
     buyer_address = models.TextField(_("buyer's address"), blank=True)
     buyer_siren = SingleLineField(_("buyer's SIREN"), max_length=9, blank=True)
+    buyer_siret = SingleLineField(_("buyer's SIRET"), max_length=14, blank=True)
     buyer_vat_number = SingleLineField(_("buyer's VAT number"), max_length=16, blank=True)
     # The terms of payment as printed (Code de commerce, L. 441-9 and L. 441-10).
     payment_terms = SingleLineField(_("terms of payment"), max_length=200, blank=True)

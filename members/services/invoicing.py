@@ -52,12 +52,13 @@ SELLER_FIELDS = (
     "seller_name",
     "seller_address",
     "seller_siren",
+    "seller_siret",
     "seller_vat_number",
     "seller_bank",
     "seller_iban",
     "seller_bic",
 )
-BUYER_FIELDS = ("buyer_name", "buyer_address", "buyer_siren", "buyer_vat_number")
+BUYER_FIELDS = ("buyer_name", "buyer_address", "buyer_siren", "buyer_siret", "buyer_vat_number")
 
 
 @dataclass
@@ -120,6 +121,7 @@ def buyer_fields(company: Company) -> dict:
         "buyer_name": company.legal_name,
         "buyer_address": company.address,
         "buyer_siren": company.siren,
+        "buyer_siret": company.siret,
         "buyer_vat_number": company.vat_number,
     }
 
@@ -142,6 +144,7 @@ def seller_fields() -> dict:
         "seller_name": identity.legal_name,
         "seller_address": identity.address,
         "seller_siren": identity.siren,
+        "seller_siret": identity.siret,
         "seller_vat_number": identity.vat_number,
         "seller_bank": identity.bank_name,
         "seller_iban": identity.iban,

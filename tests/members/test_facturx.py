@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import facturx
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from lxml import etree
 from pypdf import PdfReader
 from saxonche import PySaxonProcessor
@@ -89,6 +91,10 @@ def assert_totals_add_up(tree):
 
 
 def test_a_dues_invoice_validates_and_names_the_seller_buyer_and_the_franchise():
+    identity = ClusterIdentity.objects.current()
+    identity.siret = "73282932000009"
+    identity.full_clean()
+    identity.save()
     invoice = dues_invoice(CompanyFactory(vat_number=""))
     xml = invoice_xml(invoice)
     assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
@@ -101,12 +107,14 @@ def test_a_dues_invoice_validates_and_names_the_seller_buyer_and_the_franchise()
     seller = "//ram:SellerTradeParty/"
     assert texts(tree, seller + "ram:Name") == ["Association Pôle Image Test"]
     assert texts(tree, seller + "ram:SpecifiedLegalOrganization/ram:ID") == ["732829320"]
+    assert texts(tree, seller + "ram:GlobalID[@schemeID='0009']") == ["73282932000009"]
     assert texts(tree, seller + "ram:PostalTradeAddress/ram:PostcodeCode") == ["66270"]
     assert texts(tree, seller + "ram:PostalTradeAddress/ram:CityName") == ["Le Soler"]
     assert texts(tree, seller + "ram:PostalTradeAddress/ram:LineOne") == ["1 rue de l’Image"]
     buyer = "//ram:BuyerTradeParty/"
     assert texts(tree, buyer + "ram:Name") == [invoice.buyer_name]
     assert texts(tree, buyer + "ram:SpecifiedLegalOrganization/ram:ID") == [invoice.buyer_siren]
+    assert texts(tree, buyer + "ram:GlobalID") == [invoice.company.siret]
     assert texts(tree, "//ram:ApplicableTradeTax/ram:ExemptionReasonCode") == ["VATEX-FR-FRANCHISE"]
     assert texts(tree, "//ram:ApplicableTradeTax/ram:ExemptionReason") == [
         "TVA non applicable, article 293 B du CGI"
@@ -324,3 +332,13 @@ def test_the_schematron_check_catches_a_broken_rule(schematron):
         b">300.00</ram:GrandTotalAmount>", b">301.00</ram:GrandTotalAmount>"
     )
     assert any("BR-CO-15" in rule for rule in schematron(xml))
+
+
+def test_the_cluster_siret_must_begin_with_its_siren():
+    identity = ClusterIdentity.objects.current()
+    identity.siret = "40000000600017"  # a valid SIRET, of another SIREN
+    with translation.override("fr"), pytest.raises(ValidationError) as error:
+        identity.full_clean()
+    assert error.value.message_dict["siret"] == [
+        "Le SIRET ne commence pas par le SIREN (732829320)."
+    ]
