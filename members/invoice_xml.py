@@ -101,14 +101,13 @@ def _lines(invoice):
     buyer reads them (positive on a credit note)."""
     sign = -1 if invoice.kind == Invoice.Kind.CREDIT_NOTE else 1
     lines = list(invoice.lines.all()) or [invoice]
-    return [
-        (
-            line.description,
-            sign * line.amount_excl_tax,
-            money(getattr(line, "vat_rate", None) or invoice.vat_rate),
-        )
-        for line in lines
-    ]
+    return [(line.description, sign * line.amount_excl_tax, _rate(line, invoice)) for line in lines]
+
+
+def _rate(line, invoice):
+    """A line's own VAT rate where lines carry one, else the invoice's."""
+    rate = getattr(line, "vat_rate", None)
+    return money(invoice.vat_rate if rate is None else rate)
 
 
 def _breakdown(invoice, lines):
