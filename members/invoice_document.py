@@ -42,10 +42,12 @@ class InvoiceDocument:
     paid_mark: str = ""
 
 
-def _party(name, address, siren, vat_number):
+def _party(name, address, siren, vat_number, siret=""):
     lines = [name, *address.splitlines()]
     if siren:
         lines.append(f"SIREN {siren}")
+    if siret:
+        lines.append(f"SIRET {siret}")
     if vat_number:
         lines.append(_("VAT number %(number)s") % {"number": vat_number})
     return [line for line in lines if line]
@@ -102,9 +104,14 @@ def invoice_document(invoice: Invoice, payments=()) -> InvoiceDocument:
             invoice.seller_address,
             invoice.seller_siren,
             invoice.seller_vat_number,
+            invoice.seller_siret,
         ),
         buyer=_party(
-            invoice.buyer_name, invoice.buyer_address, invoice.buyer_siren, invoice.buyer_vat_number
+            invoice.buyer_name,
+            invoice.buyer_address,
+            invoice.buyer_siren,
+            invoice.buyer_vat_number,
+            invoice.buyer_siret,
         ),
         facts=facts,
         lines=[(line.description, euros(line.amount_excl_tax)) for line in invoice.lines.all()]
@@ -117,25 +124,8 @@ def invoice_document(invoice: Invoice, payments=()) -> InvoiceDocument:
 
 
 def _payment_mentions(invoice):
-    mentions = []
-    if invoice.payment_terms:
-        mentions.append(invoice.payment_terms)
-    if invoice.late_penalty_rate is not None:
-        mentions.append(
-            _(
-                "In case of late payment, penalties are due from the day after the due date "
-                "at the rate of %(rate)s %% a year."
-            )
-            % {"rate": number_format(invoice.late_penalty_rate, 2, use_l10n=True)}
-        )
-    if invoice.recovery_indemnity:
-        mentions.append(
-            _(
-                "Any business customer paying late also owes a fixed indemnity of %(amount)s "
-                "for recovery costs (Code de commerce, art. D. 441-5)."
-            )
-            % {"amount": euros(invoice.recovery_indemnity)}
-        )
+    mentions = [invoice.payment_terms] if invoice.payment_terms else []
+    mentions += [text for _subject, text in penalty_mentions(invoice)]
     if invoice.seller_iban:
         bank = _("Pay by bank transfer to %(bank)s, IBAN %(iban)s, BIC %(bic)s, quoting %(ref)s.")
         mentions.append(
@@ -147,6 +137,25 @@ def _payment_mentions(invoice):
                 "ref": invoice.number,
             }
         )
+    return mentions
+
+
+def penalty_mentions(invoice) -> list[tuple[str, str]]:
+    """Return the late-payment penalty mention, then the recovery indemnity's, for those
+    the invoice states, each with its subject code in e-invoices (UNTDID 4451: PMD, PMT)."""
+    mentions = []
+    if invoice.late_penalty_rate is not None:
+        penalty = _(
+            "In case of late payment, penalties are due from the day after the due date "
+            "at the rate of %(rate)s %% a year."
+        ) % {"rate": number_format(invoice.late_penalty_rate, 2, use_l10n=True)}
+        mentions.append(("PMD", penalty))
+    if invoice.recovery_indemnity:
+        indemnity = _(
+            "Any business customer paying late also owes a fixed indemnity of %(amount)s "
+            "for recovery costs (Code de commerce, art. D. 441-5)."
+        ) % {"amount": euros(invoice.recovery_indemnity)}
+        mentions.append(("PMT", indemnity))
     return mentions
 
 

@@ -251,6 +251,20 @@ CITE_OVERDUE_REMINDER_DAYS = env.list("CITE_OVERDUE_REMINDER_DAYS", cast=int, de
 CITE_SEPA_PRENOTIFICATION_DAYS = env.int("CITE_SEPA_PRENOTIFICATION_DAYS", default=14)
 CITE_SEPA_LEAD_BUSINESS_DAYS = env.int("CITE_SEPA_LEAD_BUSINESS_DAYS", default=2)
 CITE_GRACE_DAYS = env.int("CITE_GRACE_DAYS", default=60)
+# The accountant's export (FEC): the chart of accounts invoices and payments are posted to,
+# and the first month of the fiscal year (1: the calendar year). Settings rather than a
+# record staff edit: the chart is the accountant's, set once with the deployment, and an
+# export of a closed year must give the same file again.
+CITE_ACCOUNTS = {
+    "dues": env.str("CITE_ACCOUNT_DUES", default="756000"),
+    "rent": env.str("CITE_ACCOUNT_RENT", default="752000"),
+    "charges": env.str("CITE_ACCOUNT_CHARGES", default="708800"),
+    "other": env.str("CITE_ACCOUNT_OTHER", default="706000"),
+    "vat": env.str("CITE_ACCOUNT_VAT", default="445710"),
+    "customers": env.str("CITE_ACCOUNT_CUSTOMERS", default="411000"),
+    "bank": env.str("CITE_ACCOUNT_BANK", default="512000"),
+}
+CITE_FISCAL_YEAR_START_MONTH = env.int("CITE_FISCAL_YEAR_START_MONTH", default=1)
 # Who issues the invoices (name, address, SIREN, VAT mention) is the cluster identity
 # record that staff edit in the admin (members.models.ClusterIdentity), not a setting.
 

@@ -23,7 +23,7 @@ class ClusterIdentityAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Legal identity"),
-            {"fields": ["siren", "vat_number", "vat_exemption_mention"]},
+            {"fields": ["siren", "siret", "vat_number", "vat_exemption_mention"]},
         ),
         (
             _("Address and contact"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +25,7 @@ from ..models import (
     PaymentStatus,
 )
 from ..money import money
+from ..services.fec import fec_export, fec_filename, fiscal_year
 from ..services.renewals import renewals_due
 from .confirm import Preview, confirmation_page, done
 from .direct_debits import collect_invoices, has_collect_permission
@@ -115,6 +116,7 @@ class InvoiceAdmin(admin.ModelAdmin):
             path("summary/", wrap(self.summary_view), name="members_invoice_summary"),
             path("ledger.csv", wrap(self.ledger_view), name="members_invoice_ledger"),
             path("renew/", wrap(self.renew_view), name="members_invoice_renew"),
+            path("fec/", wrap(self.fec_view), name="members_invoice_fec"),
             path("<int:pk>/pay/", wrap(self.payment_view), name="members_invoice_pay"),
             path("<int:pk>/credit/", wrap(self.credit_view), name="members_invoice_credit"),
             *super().get_urls(),
@@ -231,6 +233,22 @@ class InvoiceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return csv_response("dues-ledger.csv", services.ledger_rows(), variant_of(request))
 
+    def fec_view(self, request):
+        """The accountant's FEC of a fiscal year or of a date range, as a download.
+
+        Whoever may read payments (accounting, management) may export the accounts."""
+        if not request.user.has_perm("members.view_payment"):
+            raise PermissionDenied
+        form = FecForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            start, end = form.period()
+            response = HttpResponse(
+                fec_export(start, end), content_type="text/plain; charset=iso-8859-15"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{fec_filename(end)}"'
+            return response
+        return self._form_page(request, None, form, _("Accounting entries file (FEC)"))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -247,6 +265,40 @@ class RenewalForm(forms.Form):
     year = forms.IntegerField(
         label=_("Membership year starting in"), min_value=2000, max_value=2100
     )
+
+
+class FecForm(forms.Form):
+    """A fiscal year, or a date range with its first and last days."""
+
+    year = forms.IntegerField(
+        label=_("Fiscal year starting in"), min_value=2000, max_value=2100, required=False
+    )
+    start = forms.DateField(label=_("Or from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("to (included)"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        year, start, end = data.get("year"), data.get("start"), data.get("end")
+        if self.errors:
+            return data
+        if year and (start or end):
+            raise ValidationError(_("Give either a fiscal year or a date range, not both."))
+        if not year:
+            if not (start and end):
+                raise ValidationError(
+                    _("Give a fiscal year, or the first and last days of the period.")
+                )
+            if end < start:
+                self.add_error("end", _("The period ends before it starts."))
+            elif (end - start).days > 731:
+                self.add_error("end", _("A period covers two years at most."))
+        return data
+
+    def period(self):
+        """Return the first and last days of the period asked for."""
+        if self.cleaned_data["year"]:
+            return fiscal_year(self.cleaned_data["year"])
+        return self.cleaned_data["start"], self.cleaned_data["end"]
 
 
 @admin.register(Payment)

@@ -18,6 +18,7 @@ from .invoices import (
     InvoiceSequence,
     Payment,
     PaymentStatus,
+    Revenue,
 )
 from .memberships import Membership, MembershipPlan, OrganisationKind
 from .offers import Offer, OfferQuerySet
@@ -58,6 +59,7 @@ __all__ = [
     "InvoiceQuerySet",
     "InvoiceSequence",
     "PaymentStatus",
+    "Revenue",
     "LegalForm",
     "Membership",
     "MembershipPlan",

@@ -5,6 +5,7 @@ headers and footers, the home page, emails, invoices and the admin's header. Not
 one particular cluster is written in a template or in the code.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -15,6 +16,7 @@ from ..fields import (
     IbanField,
     SingleLineField,
     SirenField,
+    SiretField,
     VatNumberField,
 )
 from .common import localized, postal_address
@@ -55,6 +57,11 @@ class ClusterIdentity(models.Model):
     presentation_fr = models.TextField(_("presentation (French)"), blank=True)
     presentation_en = models.TextField(_("presentation (English)"), blank=True)
     siren = SirenField(_("SIREN"), blank=True)
+    siret = SiretField(
+        _("SIRET"),
+        blank=True,
+        help_text=_("The establishment that invoices; e-invoices name it beside the SIREN."),
+    )
     vat_number = VatNumberField(_("VAT number"), blank=True)
     vat_exemption_mention = SingleLineField(
         _("VAT exemption mention"),
@@ -110,6 +117,15 @@ class ClusterIdentity(models.Model):
 
     def __str__(self):
         return self.name or "Cité"
+
+    def clean(self):
+        if self.siret and self.siren and self.siret[:9] != self.siren:
+            raise ValidationError(
+                {
+                    "siret": _("The SIRET does not begin with the SIREN (%(siren)s).")
+                    % {"siren": self.siren}
+                }
+            )
 
     @property
     def display_name(self):

@@ -130,10 +130,12 @@ class Invoice(models.Model):
     seller_name = SingleLineField(_("seller"), max_length=200)
     seller_address = models.TextField(_("seller's address"))
     seller_siren = SingleLineField(_("seller's SIREN"), max_length=9, blank=True)
+    seller_siret = SingleLineField(_("seller's SIRET"), max_length=14, blank=True)
     seller_vat_number = SingleLineField(_("seller's VAT number"), max_length=16, blank=True)
     buyer_name = SingleLineField(_("buyer"), max_length=200)
     buyer_address = models.TextField(_("buyer's address"), blank=True)
     buyer_siren = SingleLineField(_("buyer's SIREN"), max_length=9, blank=True)
+    buyer_siret = SingleLineField(_("buyer's SIRET"), max_length=14, blank=True)
     buyer_vat_number = SingleLineField(_("buyer's VAT number"), max_length=16, blank=True)
     # The terms of payment as printed (Code de commerce, L. 441-9 and L. 441-10).
     payment_terms = SingleLineField(_("terms of payment"), max_length=200, blank=True)
@@ -186,6 +188,16 @@ class Invoice(models.Model):
         return reverse("members:invoice-detail", args=[self.number])
 
 
+class Revenue(models.TextChoices):
+    """What a line earns: the sales account the accountant's export posts it to
+    (``CITE_ACCOUNTS``)."""
+
+    DUES = "dues", _("membership dues")
+    RENT = "rent", _("rent")
+    CHARGES = "charges", _("service charges")
+    OTHER = "other", _("other services")
+
+
 class InvoiceLine(models.Model):
     """One thing an invoice bills, before tax; the invoice holds the VAT rate and totals."""
 
@@ -195,6 +207,8 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     description = SingleLineField(_("description"), max_length=300)
     amount_excl_tax = models.DecimalField(_("amount before tax (€)"), **MONEY)
+    # Blank on lines issued before it existed: dues on a membership's invoice, else other.
+    revenue = SingleLineField(_("revenue"), max_length=10, choices=Revenue.choices, blank=True)
 
     class Meta:
         ordering = ["invoice", "position"]

@@ -36,8 +36,10 @@ from ..models import (
     InvoiceSequence,
     Membership,
     Representative,
+    Revenue,
 )
 from ..money import money
+from .einvoicing import einvoice_after_commit
 from .email import email_send, site_url
 
 # A French invoice names both parties with their full postal address.
@@ -50,19 +52,22 @@ SELLER_FIELDS = (
     "seller_name",
     "seller_address",
     "seller_siren",
+    "seller_siret",
     "seller_vat_number",
     "seller_bank",
     "seller_iban",
     "seller_bic",
 )
-BUYER_FIELDS = ("buyer_name", "buyer_address", "buyer_siren", "buyer_vat_number")
+BUYER_FIELDS = ("buyer_name", "buyer_address", "buyer_siren", "buyer_siret", "buyer_vat_number")
 
 
 @dataclass
 class InvoiceDraft:
     """What one invoice will bill, before it is numbered.
 
-    ``lines`` are ``(description, amount before tax)`` pairs in euros; ``vat_rate`` is a
+    ``lines`` are ``(description, amount before tax)`` pairs in euros, or triples with
+    the line's ``Revenue`` last (rent, service charges: the account it goes to; dues
+    by default on a membership's invoice, else other services); ``vat_rate`` is a
     percentage, 0 for an invoice without VAT (it then carries the cluster's exemption
     mention); the period is ``[start, end)`` (printed with its last day).
     """
@@ -76,11 +81,17 @@ class InvoiceDraft:
     summary: str = ""
     extra: dict = field(default_factory=dict)
 
+    def revenues(self) -> list[str]:
+        """Return each line's ``Revenue``."""
+        default = Revenue.DUES if self.membership else Revenue.OTHER
+        return [line[2] if len(line) > 2 else default for line in self.lines]
+
     def amounts(self) -> tuple[list[tuple[str, Decimal, Decimal]], Decimal, Decimal]:
         """Return the lines with their rounded VAT, and the totals before tax and of VAT."""
         rate = money(self.vat_rate)
         lines = [
-            (text, money(amount), money(money(amount) * rate / 100)) for text, amount in self.lines
+            (text, money(amount), money(money(amount) * rate / 100))
+            for text, amount, *_revenue in self.lines
         ]
         return (
             lines,
@@ -110,6 +121,7 @@ def buyer_fields(company: Company) -> dict:
         "buyer_name": company.legal_name,
         "buyer_address": company.address,
         "buyer_siren": company.siren,
+        "buyer_siret": company.siret,
         "buyer_vat_number": company.vat_number,
     }
 
@@ -132,6 +144,7 @@ def seller_fields() -> dict:
         "seller_name": identity.legal_name,
         "seller_address": identity.address,
         "seller_siren": identity.siren,
+        "seller_siret": identity.siret,
         "seller_vat_number": identity.vat_number,
         "seller_bank": identity.bank_name,
         "seller_iban": identity.iban,
@@ -232,12 +245,21 @@ def drafts_issue(
         invoice.sequence, invoice.number = sequence, number
     invoices = Invoice.objects.bulk_create([invoice for invoice, _lines in built])
     InvoiceLine.objects.bulk_create(
-        InvoiceLine(invoice=invoice, position=position, description=text, amount_excl_tax=excl)
-        for invoice, (_unsaved, lines) in zip(invoices, built, strict=True)
-        for position, (text, excl, _vat) in enumerate(lines, start=1)
+        InvoiceLine(
+            invoice=invoice,
+            position=position,
+            description=text,
+            amount_excl_tax=excl,
+            revenue=revenue,
+        )
+        for draft, invoice, (_unsaved, lines) in zip(drafts, invoices, built, strict=True)
+        for position, ((text, excl, _vat), revenue) in enumerate(
+            zip(lines, draft.revenues(), strict=True), start=1
+        )
     )
     for invoice in invoices:
         invoice_email(invoice)
+        einvoice_after_commit(invoice)
     return invoices
 
 

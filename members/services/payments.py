@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Invoice, InvoiceLine, Payment
 from ..money import money
+from .einvoicing import einvoice_after_commit
 from .invoices import lock_memberships
 from .invoicing import BUYER_FIELDS, SELLER_FIELDS, next_numbers
 from .memberships import Trigger, membership_transition, transition_allowed
@@ -80,6 +81,7 @@ def credit_note_issue(
         membership_transition(
             membership=membership, trigger=Trigger.CREDITED, by=issued_by, reason=reason
         )
+    einvoice_after_commit(credit)
     return credit
 
 
