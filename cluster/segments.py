@@ -4,11 +4,7 @@ A segment is a function ``(mailing) -> iterable of Recipient``, registered under
 ``@segment(key, label)``. Staff pick one on the mailing; the mailing's own fields give it
 its parameter (a sector, a town, a selection of companies). Consent is not a segment's
 business: ``cluster.services.mailings`` keeps only the addresses that consented to the
-mailing's topic. Another app adds a segment with one function, for example::
-
-    @segment("event", _("Registrants of an event"))
-    def event_registrants(mailing):
-        return (Recipient(r.email, r.name) for r in mailing.event.registrations.all())
+mailing's topic. Another concern adds a segment with one decorated function.
 """
 
 from collections.abc import Callable, Iterable
@@ -101,6 +97,16 @@ def town(mailing):
     if not mailing.city.strip():
         return []
     return company_people(Company.objects.filter(city__iexact=mailing.city.strip()))
+
+
+@segment("event", _("Registrants of an event"))
+def event_registrants(mailing):
+    if mailing.event_id is None:
+        return []
+    from cluster.models import Registration  # the models import this module's choices
+
+    registrations = Registration.objects.for_event(mailing.event).confirmed()
+    return [Recipient(email, name) for email, name in registrations.values_list("email", "name")]
 
 
 @segment("selection", _("A selection of companies (action on the company list)"))

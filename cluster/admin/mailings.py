@@ -53,13 +53,13 @@ class MailingAdmin(admin.ModelAdmin):
     list_filter = ("status", "topic", "segment", "public")
     search_fields = ("subject_fr", "subject_en")
     list_select_related = ("topic",)
-    autocomplete_fields = ("companies", "sector")
+    autocomplete_fields = ("companies", "event", "sector")
     readonly_fields = ("audience", "status", "scheduled_for", "sent_at", "created_by")
     fieldsets = (
         (None, {"fields": ("topic", "subject_fr", "subject_en", "body_fr", "body_en", "public")}),
         (
             gettext_lazy("Audience"),
-            {"fields": ("segment", "sector", "city", "companies", "audience")},
+            {"fields": ("segment", "sector", "city", "event", "companies", "audience")},
         ),
         (gettext_lazy("Sending"), {"fields": ("status", "scheduled_for", "sent_at", "created_by")}),
     )

@@ -68,6 +68,15 @@ class Mailing(models.Model):
         blank=True,
         help_text=_("For the audience “Companies in a town”."),
     )
+    event = models.ForeignKey(
+        "cluster.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+        help_text=_("For the audience “Registrants of an event”: its confirmed registrants."),
+    )
     companies = models.ManyToManyField(
         "members.Company",
         blank=True,

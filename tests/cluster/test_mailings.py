@@ -193,6 +193,22 @@ def test_segments_by_sector_town_members_and_alumni(news):
     assert mailing_audience(mailing(news, segment="alumni")).count == 0
 
 
+def test_the_registrants_segment_reaches_the_confirmed_registrants_of_that_event_only(news):
+    from cluster.services.mailings import mailing_audience
+    from tests.cluster.factories import EventFactory, RegistrationFactory
+
+    event, other = EventFactory(), EventFactory()
+    RegistrationFactory(event=event, email="Here@example.org")
+    RegistrationFactory(event=event, email="waiting@example.org", status="waiting")
+    RegistrationFactory(event=other, email="other@example.org")
+    for address in ("here@example.org", "waiting@example.org", "other@example.org"):
+        consent(address, news)
+
+    audience = mailing_audience(mailing(news, segment="event", event=event))
+    assert set(audience.consenting) == {"here@example.org"}
+    assert mailing_audience(mailing(news, segment="event")).count == 0
+
+
 def test_a_scheduled_mailing_waits_for_its_time(
     startup_people, news, settings, django_capture_on_commit_callbacks
 ):
