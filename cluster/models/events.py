@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.fields import SingleLineField
+from members.fields import DateField, SingleLineField
 from members.models import MONEY, Reviewed, localized, validate_not_negative
 
 
@@ -311,7 +311,7 @@ class Registration(models.Model):
     consent_at = models.DateTimeField(_("privacy terms accepted"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
+    anonymised_on = DateField(_("anonymised on"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

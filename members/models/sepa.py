@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..fields import BicField, IbanField, SingleLineField
+from ..fields import BicField, DateField, IbanField, SingleLineField
 from .common import MONEY, app_model, validate_positive
 
 # The characters a mandate reference may hold (EPC rulebook, AT-01: the SEPA Latin set,
@@ -71,7 +71,7 @@ class Mandate(models.Model):
         validators=[validate_mandate_reference],
         help_text=_("As printed on the signed mandate (RUM)."),
     )
-    signed_on = models.DateField(_("signature date"))
+    signed_on = DateField(_("signature date"))
     debtor_name = SingleLineField(
         _("account holder"), max_length=70, help_text=_("As written on the mandate.")
     )
@@ -87,7 +87,7 @@ class Mandate(models.Model):
         default=SequenceType.FIRST,
         help_text=_("First until a debit under this mandate is collected, then recurrent."),
     )
-    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_on = DateField(_("revoked on"), null=True, blank=True)
     signed_pdf = models.BinaryField(_("signed mandate (PDF)"), blank=True, editable=False)
     signed_pdf_name = SingleLineField(_("file name"), max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -130,7 +130,7 @@ class DirectDebitFile(models.Model):
     """A pain.008 file built for the bank: which invoices it collects, on which day."""
 
     message_id = SingleLineField(_("message id"), max_length=35, unique=True, editable=False)
-    collection_date = models.DateField(_("collection date"))
+    collection_date = DateField(_("collection date"))
     total = models.DecimalField(_("total (€)"), **MONEY)
     count = models.PositiveIntegerField(_("number of debits"))
     xml = models.BinaryField(_("pain.008 file"), editable=False)
@@ -202,7 +202,7 @@ class DirectDebit(models.Model):
         related_name="direct_debit",
         verbose_name=_("payment"),
     )
-    rejected_on = models.DateField(_("rejected on"), null=True, blank=True)
+    rejected_on = DateField(_("rejected on"), null=True, blank=True)
     reject_reason = SingleLineField(_("reason for rejection"), max_length=200, blank=True)
     followed_up = models.BooleanField(
         _("rejection followed up"),

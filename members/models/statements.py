@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import SingleLineField
+from ..fields import DateField, SingleLineField
 from .common import MONEY
 
 
@@ -66,7 +66,7 @@ class StatementLine(models.Model):
         BankStatement, on_delete=models.CASCADE, related_name="lines", verbose_name=_("statement")
     )
     key = SingleLineField(_("unique key"), max_length=64, unique=True, editable=False)
-    booking_date = models.DateField(_("booking date"))
+    booking_date = DateField(_("booking date"))
     amount = models.DecimalField(_("amount (€)"), **MONEY)
     name = SingleLineField(_("counterparty"), max_length=140, blank=True)
     iban = SingleLineField(_("counterparty's IBAN"), max_length=34, blank=True)

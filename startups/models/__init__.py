@@ -355,9 +355,9 @@ class Lease(models.Model):
     contract = SingleLineField(
         _("contract"), max_length=10, choices=Contract.choices, default=Contract.PRECARIOUS
     )
-    deposit_received_on = models.DateField(_("deposit received on"), null=True, blank=True)
+    deposit_received_on = DateField(_("deposit received on"), null=True, blank=True)
     # Written only by services.deposits.deposit_return, at the end of the lease.
-    deposit_returned_on = models.DateField(
+    deposit_returned_on = DateField(
         _("deposit returned on"), null=True, blank=True, editable=False
     )
     deposit_returned = models.DecimalField(

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.fields import SingleLineField
+from members.fields import DateField, SingleLineField
 from members.models import MONEY
 from members.periods import format_period
 
@@ -33,8 +33,8 @@ class RentInvoice(models.Model):
         related_name="rent_invoices",
         verbose_name=_("lease"),
     )
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end (excluded)"))
+    period_start = DateField(_("period start"))
+    period_end = DateField(_("period end (excluded)"))
 
     class Meta:
         ordering = ["-period_start", "lease"]
@@ -107,7 +107,7 @@ class RentRevision(models.Model):
         related_name="revisions",
         verbose_name=_("lease"),
     )
-    effective = models.DateField(_("from"))
+    effective = DateField(_("from"))
     old_rent = models.DecimalField(_("rent before (€ a month)"), **MONEY)
     new_rent = models.DecimalField(_("revised rent (€ a month)"), **MONEY)
     old_index = models.ForeignKey(

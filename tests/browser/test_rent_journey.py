@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def log_in(page, url, username, password):
     page.goto(url)
-    page.get_by_label("Nom d’utilisateur").fill(username)
+    page.get_by_label("E-mail").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Connexion").click()
 
