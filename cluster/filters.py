@@ -51,7 +51,10 @@ class EventFilter(django_filters.FilterSet):
                 _("Give a month as year-month, for example 2027-03."),
             )
         ],
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2027-03"}),
+        # A text box, not type="month": that input has no placeholder or maxlength, is a
+        # plain text box in several browsers anyway, and a bad value typed by hand must be
+        # shown back as typed with its error.
+        widget=forms.TextInput(attrs={"placeholder": "2027-03"}),
     )
     organiser = django_filters.ModelChoiceFilter(
         label=_("Organiser"),
