@@ -213,9 +213,12 @@ def create_staff_session():
         get_user_model,
     )
 
-    user = get_user_model().objects.create_superuser(
-        "bench-staff", "bench-staff@example.org", password=None
-    )
+    # A kept database (--reuse-db) has the user already.
+    user = get_user_model().objects.filter(username="bench-staff").first()
+    if user is None:
+        user = get_user_model().objects.create_superuser(
+            "bench-staff", "bench-staff@example.org", password=None
+        )
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
     session[BACKEND_SESSION_KEY] = "members.auth.EmailBackend"
