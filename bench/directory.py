@@ -165,7 +165,13 @@ def manage(*args, timeout=1800):
     return time.perf_counter() - start
 
 
-def prepare_database(companies):
+def prepare_database(companies, reuse=False):
+    if reuse:
+        log(f"reusing {DATABASE}: migrate, VACUUM ANALYZE")
+        manage("migrate", "--noinput")
+        psql("VACUUM ANALYZE", database=DATABASE)
+        manage("collectstatic", "--noinput")
+        return 0.0
     log(f"creating {DATABASE}")
     drop_database()
     psql(f"CREATE DATABASE {DATABASE}")
@@ -207,9 +213,12 @@ def create_staff_session():
         get_user_model,
     )
 
-    user = get_user_model().objects.create_superuser(
-        "bench-staff", "bench-staff@example.org", password=None
-    )
+    # A kept database (--reuse-db) has the user already.
+    user = get_user_model().objects.filter(username="bench-staff").first()
+    if user is None:
+        user = get_user_model().objects.create_superuser(
+            "bench-staff", "bench-staff@example.org", password=None
+        )
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
     session[BACKEND_SESSION_KEY] = "members.auth.EmailBackend"
@@ -809,6 +818,11 @@ def parse_args():
     )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DATABASE} afterwards")
     parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="measure the database a --keep-db run left (migrated, not seeded again; kept)",
+    )
+    parser.add_argument(
         "--database",
         default=DATABASE,
         help="the database to create and drop (another name keeps two runs apart)",
@@ -932,7 +946,7 @@ def main():
         else:
             figures["code"] = code_version()
         try:
-            figures["seed_seconds"] = prepare_database(options.companies)
+            figures["seed_seconds"] = prepare_database(options.companies, options.reuse_db)
             setup_django()
             django_ready = True
             figures["versions"] = versions()
@@ -961,7 +975,7 @@ def main():
                 from django.db import connections
 
                 connections.close_all()
-            if options.keep_db:
+            if options.keep_db or options.reuse_db:
                 log(f"kept the database {DATABASE_URL}")
             else:
                 log(f"dropping {DATABASE}")

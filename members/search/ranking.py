@@ -30,6 +30,8 @@ from .query import LEVELS, expand, parse
 
 VECTOR = "{vector}"
 NAME = "{name}"
+# The name's terms alone, as the name index (migration 0030_search_name_index) has them.
+NAME_VECTOR = "ts_filter({vector}, '{a}'::\"char\"[])"
 WEIGHT_OF_ATTRIBUTE = ("A", "B", "C")  # anything else is a description (D)
 
 
@@ -190,7 +192,35 @@ class Search:
             ordering.append(F(name).desc() if descending else F(name).asc())
         # The stored vector is only for the database: never fetch it with the rows.
         queryset = queryset.filter(condition).defer("search_vector")
-        return queryset.annotate(**annotations).order_by(*ordering, "pk")
+        self.ordering = (*ordering, "pk")
+        return queryset.annotate(**annotations).order_by(*self.ordering)
+
+    def first_rows(self, queryset, top):
+        """Return the first ``top`` rows of ``queryset`` (as ``apply`` ranked it) from the
+        companies whose name holds every word alone, or None when they cannot tell.
+
+        Before the attribute rule, the rules are the same for every company found, except
+        the typos and the proximity: the companies with none of either and every word in
+        the name (attribute 0) come first, and they are all among those whose name holds
+        every word, which the name's own index finds. When the ``top`` first of those,
+        ranked by all the rules, are all of that first tier, they are the first ``top`` of
+        the whole search: exact, at the cost of ranking the name matches only.
+        """
+        query = self.query
+        if self.partial or query.identifier or not query.slots:
+            return None
+        if tuple(queryset.query.order_by) != getattr(self, "ordering", None):
+            return None  # sorted otherwise (name, newest)
+        in_name = [
+            CompanySQL(f"{NAME_VECTOR} @@ %s::tsquery", [slot.query(LEVELS - 1)], BooleanField())
+            for slot in query.slots
+        ]
+        rows = list(queryset.filter(*in_name)[:top])
+        first_tier = all(
+            (row.search_typos, row.search_proximity, row.search_attribute) == (0, 0, 0)
+            for row in rows
+        )
+        return rows if len(rows) == top and first_tier else None
 
 
 def search(queryset, raw):
