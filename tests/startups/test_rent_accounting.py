@@ -1,8 +1,9 @@
 """Rent invoices, as the rent service issues them, in the accountant's formats: the FEC
 posts rent and service charges to their own sales accounts and balances, and the
-Factur-X XML validates against the schema and the EN 16931 rules."""
+Factur-X XML validates against the schema and the EN 16931 rules; a tenant with a
+mandate has its due rent collected by direct debit like dues."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import facturx
@@ -11,9 +12,11 @@ import pytest
 from members import services
 from members.invoice_xml import invoice_xml
 from members.models import Revenue
+from members.services import direct_debits
 from members.services.fec import fec_export
 from startups.services.rent import rent_invoices_issue
 from tests.members.factories import CompanyFactory
+from tests.members.sepa_factories import MandateFactory
 from tests.members.test_facturx import assert_totals_add_up, parsed, schematron, texts
 from tests.members.test_fec import amount, entries, read
 
@@ -101,3 +104,17 @@ def test_the_factur_x_xml_of_a_rent_invoice_validates(rent, schematron):
         tree, "//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CalculatedAmount"
     ) == ["194.07"]
     assert len(texts(tree, "//ram:IncludedSupplyChainTradeLineItem//ram:LineTotalAmount")) == 2
+
+
+def test_a_tenant_with_a_mandate_has_its_due_rent_in_the_collect_preview(rent):
+    alpha, bravo = rent
+    MandateFactory(company=alpha.company, reference="RUM-ALPHA-1")
+
+    pairs = direct_debits.due_for_collection(alpha.due_date)
+
+    assert [(invoice.number, mandate.reference) for invoice, mandate in pairs] == [
+        (alpha.number, "RUM-ALPHA-1")
+    ]
+    assert pairs[0][0].balance == alpha.amount_incl_tax
+    # Not yet due the day before: left for a later file.
+    assert direct_debits.due_for_collection(alpha.due_date - timedelta(days=1)) == []
