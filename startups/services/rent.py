@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from members.models import Invoice
+from members.models import Invoice, Revenue
 from members.periods import format_period
 from members.services.invoicing import InvoiceDraft, buyer_fields, drafts_issue
 
@@ -66,7 +66,8 @@ def rent_lines(
 ) -> list[tuple[str, object]]:
     """Return the lines billing ``lease`` for ``[start, end)``: the rent (one line per
     rent in force, with the revision's calculation), then the service charges, each
-    prorated by day (the draft rounds them)."""
+    prorated by day (the draft rounds them), with the ``Revenue`` the accountant's
+    export posts them to (rent, service charges)."""
     office = lease.office
     lines = []
     for first, after, rent, revision in rent_segments(lease, start, end, revisions):
@@ -77,13 +78,14 @@ def rent_lines(
         }
         if revision is not None:
             text = f"{text}; {revision_text(revision)}"
-        lines.append((text, prorated(rent, first, after)))
+        lines.append((text, prorated(rent, first, after), Revenue.RENT))
     if lease.service_charges:
         lines.append(
             (
                 _("Service charges, %(period)s")
                 % {"period": format_period(start, end, "SHORT_DATE_FORMAT")},
                 prorated(lease.service_charges, start, end),
+                Revenue.CHARGES,
             )
         )
     return lines
