@@ -83,6 +83,7 @@ def test_a_visitor_pays_the_non_member_price_invoiced_to_the_billing_address(cli
     assert not invoice.company.published
     email = EmailLog.objects.get(kind="invoice")
     assert email.to == "alex@example.org" and invoice.number in email.subject
+    assert invoice.seller_iban in email.body  # how to pay: the usual transfer details
 
 
 def test_a_visitor_without_billing_address_gets_form_errors_and_nothing_is_saved(client):
