@@ -71,6 +71,26 @@ class EventRegistrationForm(forms.Form):
         ),
     )
     category = forms.ChoiceField(label=_("You are"), choices=Registration.Category.choices)
+    # Asked for a paid event only; the service says when they are needed.
+    billing_name = forms.CharField(label=_("Name to invoice"), max_length=200, required=False)
+    billing_street = forms.CharField(
+        label=_("Street"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    billing_postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    billing_city = forms.CharField(
+        label=_("Town"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
     consent = forms.BooleanField(
         label=_(
             "I agree that the cluster processes these data to manage my registration; they "

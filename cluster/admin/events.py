@@ -69,6 +69,7 @@ class EventAdminForm(forms.ModelForm):
             "registration_closes_at",
             "fee_member",
             "fee_non_member",
+            "cancellation_deadline",
             "status",
         ]
 

@@ -5,6 +5,8 @@ A registration's status (confirmed, waiting, cancelled) changes only through
 never exceeded. Registrants are personal data: public pages show counts, never names.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -149,6 +151,15 @@ class Event(Reviewed):
     fee_non_member = models.DecimalField(
         _("fee for non-members (€)"), **MONEY, default=0, validators=[validate_not_negative]
     )
+    cancellation_deadline = models.DateTimeField(
+        _("free cancellation until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a paid event: a registrant who cancels before this time gets a credit note; "
+            "after it, the invoice stands. Empty: cancelling is free until the event starts."
+        ),
+    )
     status = SingleLineField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -194,6 +205,11 @@ class Event(Reviewed):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if closes and self.ends_at and closes > self.ends_at:
             errors["registration_closes_at"] = _("Registration must close before the event ends.")
+        deadline = self.cancellation_deadline
+        if deadline and self.starts_at and deadline > self.starts_at:
+            errors["cancellation_deadline"] = _(
+                "The cancellation deadline must be before the event starts."
+            )
         if self.office_id and self.building_id and self.office.building_id != self.building_id:
             errors["office"] = _("This room is in another building.")
         if not (self.office_id or self.building_id or self.address or self.online_url):
@@ -212,6 +228,17 @@ class Event(Reviewed):
     @property
     def is_free(self):
         return not (self.fee_member or self.fee_non_member)
+
+    def fee_for(self, category: str) -> Decimal:
+        """Return what a registrant of this category pays: the member price for a current
+        member's people, else the non-member price."""
+        member = category == Registration.Category.MEMBER
+        return self.fee_member if member else self.fee_non_member
+
+    def free_cancellation(self, now=None) -> bool:
+        """Say whether a registrant cancelling now gets their invoice credited."""
+        now = now or timezone.now()
+        return now < (self.cancellation_deadline or self.starts_at)
 
     @property
     def is_online(self):
@@ -312,6 +339,24 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     anonymised_on = DateField(_("anonymised on"), null=True, blank=True, editable=False)
+    buyer = models.ForeignKey(
+        "members.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invoiced to"),
+        help_text=_("Who a paid event's fee is invoiced to."),
+    )
+    invoice = models.ForeignKey(
+        "members.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name=_("invoice"),
+        help_text=_("The invoice of a paid event's fee, issued on confirmation."),
+    )
 
     history = HistoricalRecords()
 

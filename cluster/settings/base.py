@@ -260,6 +260,7 @@ CITE_ACCOUNTS = {
     "rent": env.str("CITE_ACCOUNT_RENT", default="752000"),
     "charges": env.str("CITE_ACCOUNT_CHARGES", default="708800"),
     "other": env.str("CITE_ACCOUNT_OTHER", default="706000"),
+    "event": env.str("CITE_ACCOUNT_EVENT", default="706300"),
     "vat": env.str("CITE_ACCOUNT_VAT", default="445710"),
     "customers": env.str("CITE_ACCOUNT_CUSTOMERS", default="411000"),
     "bank": env.str("CITE_ACCOUNT_BANK", default="512000"),

@@ -168,6 +168,12 @@ def event_register(request, slug):
                 organisation=data["organisation"],
                 category=data["category"],
                 user=request.user,
+                billing=services.Billing(
+                    name=data["billing_name"],
+                    street=data["billing_street"],
+                    postcode=data["billing_postcode"],
+                    city=data["billing_city"],
+                ),
             )
         except ValidationError as error:
             _add_errors(form, error)

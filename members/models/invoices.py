@@ -195,6 +195,7 @@ class Revenue(models.TextChoices):
     DUES = "dues", _("membership dues")
     RENT = "rent", _("rent")
     CHARGES = "charges", _("service charges")
+    EVENT = "event", _("event fees")
     OTHER = "other", _("other services")
 
 

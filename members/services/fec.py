@@ -58,6 +58,7 @@ ACCOUNT_LABELS = {
     Revenue.RENT: "Loyers",
     Revenue.CHARGES: "Charges locatives refacturées",
     Revenue.OTHER: "Prestations de services",
+    Revenue.EVENT: "Participations aux événements",
     "vat": "TVA collectée",
     "customers": "Clients",
     "bank": "Banque",

@@ -65,3 +65,29 @@ def test_register_wait_cancel_promote_and_check_in_on_a_phone(live_server, page,
     assert bea.checked_in_at is not None
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the check-in page scrolls sideways on a phone"
+
+
+def test_a_visitor_registers_for_a_paid_event_and_the_invoice_leaves(live_server, page):
+    from decimal import Decimal
+
+    page.set_viewport_size(PHONE)
+    event = EventFactory(
+        title_fr="Masterclass Unreal", fee_member=Decimal("20"), fee_non_member=Decimal("45")
+    )
+    page.goto(live_server.url + event.get_absolute_url())
+    page.locator("[name=name]").fill("Alex Martin")
+    page.locator("[name=email]").fill("alex@example.org")
+    page.locator("[name=category]").select_option("public")
+    page.locator("[name=billing_name]").fill("Alex Martin")
+    page.locator("[name=billing_street]").fill("3 rue Foch")
+    page.locator("[name=billing_postcode]").fill("66000")
+    page.locator("[name=billing_city]").fill("Perpignan")
+    page.locator("[name=consent]").check()
+    page.locator("form.stack-form button[type=submit]").click()
+    expect(page.locator(".messages, [role=status], .message").first).to_contain_text(
+        "alex@example.org"
+    )
+    invoice = Registration.objects.get().invoice
+    assert invoice.amount_incl_tax == Decimal("45.00")
+    email = EmailLog.objects.get(kind="invoice", to="alex@example.org")
+    assert invoice.number in email.subject

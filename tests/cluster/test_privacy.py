@@ -419,7 +419,5 @@ def test_anonymised_students_keep_their_placements_in_the_statistics(former_stud
 
     rows = services.placements_by_programme()
 
-    assert [(row["programme"], row["total"]) for row in rows] == [
-        ("Bachelor Animation 3D", 3)
-    ]
+    assert [(row["programme"], row["total"]) for row in rows] == [("Bachelor Animation 3D", 3)]
     assert Placement.objects.filter(student__anonymised_on__isnull=False).count() == 1

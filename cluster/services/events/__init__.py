@@ -1,5 +1,6 @@
 """The cluster's events: registrations, calendars, tickets, emails and figures."""
 
+from .billing import Billing, event_credit, registration_credit, registration_invoice
 from .calendar import agenda_ics, event_ics
 from .lifecycle import (
     event_approve,
@@ -27,10 +28,12 @@ from .tickets import cancel_url, registration_from_token, ticket_qr_png
 
 __all__ = [
     "AlreadyCheckedIn",
+    "Billing",
     "agenda_ics",
     "cancel_url",
     "company_of_email",
     "event_approve",
+    "event_credit",
     "event_cancel",
     "event_duplicate",
     "event_ics",
@@ -43,7 +46,9 @@ __all__ = [
     "registration_cancel",
     "registration_check_in",
     "registration_create",
+    "registration_credit",
     "registration_from_token",
+    "registration_invoice",
     "registrations_anonymise",
     "registrations_remind",
     "store_image",

@@ -16,6 +16,7 @@ from members.images import store_logo
 from members.services.moderation import notify_submitter, rejection_reason
 
 from ...models import Event, Registration
+from . import billing as fees
 from . import notifications
 
 REMOVED = "—"
@@ -118,15 +119,19 @@ def _notify_proposer(event, template):
 
 @transaction.atomic
 def event_cancel(*, event: Event) -> int:
-    """Cancel an event and tell every registrant; return how many were told."""
+    """Cancel an event, tell every registrant and credit every invoice of it; return how
+    many were told."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status == Event.Status.CANCELLED:
         return 0
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status"])
+    # The lock order: the registrations, then their invoices, then the numbering.
+    list(event.registrations.select_for_update().order_by("pk"))
     registrations = list(event.registrations.active().select_related("event", "company"))
     for registration in registrations:
         notifications.event_cancelled_notify(registration)
+    fees.event_credit(event=event)
     return len(registrations)
 
 

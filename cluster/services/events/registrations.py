@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from members.models import Company, Contact
 
 from ...models import Event, Registration, Student
+from . import billing as fees
 from . import notifications
 from .tickets import new_ticket_code
 
@@ -104,11 +105,14 @@ def registration_create(
     consent: bool = True,
     walk_in: bool = False,
     by_staff: bool = False,
+    billing: fees.Billing | None = None,
 ) -> Registration:
     """Register someone: confirmed while seats remain, on the waiting list past capacity.
 
     Raise ValidationError (by field) when registration is closed, the event is for members
-    and the address is not a member's, or the address is already registered.
+    and the address is not a member's, or the address is already registered. For a paid
+    event (walk-ins aside, paid on site), the fee is invoiced on confirmation to the
+    registrant's company, or to the ``billing`` name and address (errors on its fields).
     """
     event = _lock_event(event)
     now = timezone.now()
@@ -143,10 +147,14 @@ def registration_create(
     if walk_in:
         registration.status = Registration.Status.CONFIRMED
         registration.checked_in_at = now
+    if not walk_in:
+        registration.buyer = fees.registration_buyer(registration=registration, billing=billing)
     registration.full_clean()
     registration.save()
     if not walk_in:
         notifications.registration_notify(registration)
+    if registration.status == Registration.Status.CONFIRMED:
+        fees.registration_invoice(registration=registration)
     return registration
 
 
@@ -155,16 +163,25 @@ def registration_cancel(*, registration: Registration) -> Registration | None:
     """Cancel a registration; a freed seat goes to the first on the waiting list.
 
     Return the promoted registration, if any. Raise ValidationError when the registration
-    is already cancelled (a cancel link works once).
+    is already cancelled (a cancel link works once). A paid registration cancelled before
+    the event's cancellation deadline gets its invoice credited; after it, it stands.
     """
     event = _lock_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."), code="cancelled")
+    # The lock order: every registration first, then invoices, then the numbering.
+    event.registrations.waiting().select_for_update().first()
     freed = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    if event.free_cancellation(registration.cancelled_at):
+        fees.registration_credit(
+            registration=registration,
+            reason=_("Registration cancelled before the deadline: %(event)s")
+            % {"event": event.title},
+        )
     if freed and event.status == Event.Status.PUBLISHED and event.ends_at > timezone.now():
         return _promote(event)
     return None
@@ -180,6 +197,7 @@ def _promote(event: Event) -> Registration | None:
     first.status = Registration.Status.CONFIRMED
     first.save(update_fields=["status"])
     notifications.registration_notify(first, promoted=True)
+    fees.registration_invoice(registration=first)
     return first
 
 
