@@ -9,7 +9,9 @@ It serves every registered ModelAdmin, the third-party ones too (``use_checked_c
 called by ClusterConfig.ready once the admin modules are loaded).
 """
 
-from django.contrib.admin.options import IncorrectLookupParameters, ModelAdmin
+import functools
+
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -62,7 +64,9 @@ def check_lookup(model, key, value):
         raise IncorrectLookupParameters(error) from error
 
 
-class CheckedChangeList(ChangeList):
+class CheckedFilters:
+    """A change-list mixin: check each filter value before the query is built."""
+
     def get_filters_params(self, params=None):
         lookup_params = super().get_filters_params(params)
         for key, values in lookup_params.items():
@@ -71,13 +75,25 @@ class CheckedChangeList(ChangeList):
         return lookup_params
 
 
+class CheckedChangeList(CheckedFilters, ChangeList):
+    pass
+
+
+@functools.cache
+def checked(change_list: type[ChangeList]) -> type[ChangeList]:
+    """Return ``change_list`` with its filter values checked (one class per base)."""
+    if issubclass(change_list, CheckedFilters):
+        return change_list
+    return type(f"Checked{change_list.__name__}", (CheckedFilters, change_list), {})
+
+
 def use_checked_change_lists(site):
-    """Make every ModelAdmin registered on ``site`` draw a CheckedChangeList."""
+    """Make every ModelAdmin registered on ``site`` draw a checked change list, its own
+    change list class included (the company admin's ranked one, for example)."""
     for model_admin in site._registry.values():
-        # An admin with a change list of its own keeps it.
-        if type(model_admin).get_changelist is ModelAdmin.get_changelist:
-            model_admin.get_changelist = _checked_change_list
+        own = model_admin.get_changelist
 
+        def get_changelist(request, _own=own, **kwargs):
+            return checked(_own(request, **kwargs))
 
-def _checked_change_list(request, **kwargs):
-    return CheckedChangeList
+        model_admin.get_changelist = get_changelist

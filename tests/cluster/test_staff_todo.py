@@ -75,11 +75,11 @@ def test_the_admin_home_costs_the_same_few_queries_however_much_waits(
         admin_client.get(reverse("admin:index"))
     work_waiting(times=4)
 
-    # The session, the user, the cluster's identity, the eight counts, the recent actions.
-    with django_assert_max_num_queries(13) as many:
+    # The session, the user, the cluster's identity, the nine counts, the recent actions.
+    with django_assert_max_num_queries(14) as many:
         response = admin_client.get(reverse("admin:index"))
 
-    assert len(todo_rows(response)) == 8
+    assert len(todo_rows(response)) == 9
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -180,7 +180,7 @@ def test_the_digest_lists_each_count_with_its_link_in_the_sites_language(setting
     assert result == {"sent": 1, "nothing_to_do": 0, "already_sent": 0}
     [message] = mail.outbox
     assert message.to == [manager.email]
-    assert message.subject.startswith("Pôle Image Test : 16 choses à faire le ")
+    assert message.subject.startswith("Pôle Image Test : 18 choses à faire le ")
     assert "Candidatures à examiner : 2" in message.body
     assert (
         "https://annuaire.pole.example/admin/members/invoice/?payment_status=overdue"

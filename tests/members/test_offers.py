@@ -494,8 +494,9 @@ def test_company_page_query_count_does_not_grow_with_its_offers(
 ):
     company = CompanyFactory()
     OfferFactory(company=company)
-    # The cache version, the company, its sectors, its open offers and its contacts.
-    with django_assert_max_num_queries(6) as few:
+    # The cache version, the company, its sectors, its open offers, its contacts and the
+    # events it organises.
+    with django_assert_max_num_queries(7) as few:
         client.get(company.get_absolute_url())
     cache.clear()
     OfferFactory.create_batch(10, company=company)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cluster.models import Registration
 from members import services
 from members.models import Company, Contact, Offer, Sector
 from startups.models import Building, Incubation, Office, Programme
@@ -55,6 +56,8 @@ def company_state(company):
         company.revisions.count(),
         company.invitations.count(),
         company.representatives.count(),
+        list(company.organised_events.values_list("pk", "title_fr", "status")),
+        Registration.objects.of_company(company).count(),
     )
 
 

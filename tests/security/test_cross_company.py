@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import URLResolver, get_resolver, reverse
 
 from members.models import Contact, Offer
+from tests.cluster.factories import EventFactory
 from tests.members.factories import profile_data
 
 from .support import company_state, kpi_data, offer_data
@@ -20,12 +21,19 @@ pytestmark = pytest.mark.django_db
 COMPANY_OBJECT_ROUTES = ("invoices/",)
 
 
+# Answer only POST (a form on another page sends them): a GET gets 405, whoever asks.
+POST_ONLY = {"events:my-event-register"}
+
+
 def company_urls(company):
     """Return ``(url name, args, valid POST data)`` for every URL of a company's space."""
     slug = company.slug
     contact = company.contacts.get()
     offer = company.offers.get()
     invoice = company.invoices.get()
+    proposal = company.organised_events.first() or EventFactory(
+        organiser=company, status="proposed"
+    )
     return [
         ("members:my-profile", [slug], profile_data(company, description_fr="Piraté")),
         ("members:my-contacts", [slug], {}),
@@ -48,6 +56,10 @@ def company_urls(company):
         ("members:my-membership", [slug], {}),
         ("startups:my-kpis", [slug], kpi_data(headcount=666)),
         ("startups:my-rent", [slug], {}),
+        ("events:my-events", [slug], {}),
+        ("events:my-event-add", [slug], {"title_fr": "Piraté", "kind": "workshop"}),
+        ("events:my-event-edit", [slug, proposal.pk], {"title_fr": "Piraté", "kind": "workshop"}),
+        ("events:my-event-register", [slug], {"name": "Eve Intruse", "email": "eve@example.org"}),
         ("members:invoice-detail", [invoice.number], {}),
         ("members:invoice-pdf", [invoice.number], {}),
     ]
@@ -79,7 +91,7 @@ def test_the_walk_reaches_every_page_of_ones_own_company(client, own):
     client.force_login(own.user)
     for name, args, _data in company_urls(own.company):
         url = reverse(name, args=args)
-        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code == (405 if name in POST_ONLY else 200), url
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -90,12 +102,13 @@ def test_a_representative_cannot_reach_any_url_of_another_company(
     settings.CITE_MODERATE_PROFILES = False
     client.force_login(own.user)
     victim = other.company
+    urls = company_urls(victim)  # makes the victim's event proposal, before the state
     before = company_state(victim)
     own_before = company_state(own.company)
-    for name, args, data in company_urls(victim):
+    for name, args, data in urls:
         url = reverse(name, args=args)
         response = client.get(url) if method == "get" else client.post(url, data)
-        assert response.status_code == 404, url
+        assert response.status_code == (405 if method == "get" and name in POST_ONLY else 404), url
         assert victim.trade_name not in response.text, url
     assert company_state(victim) == before
     assert company_state(own.company) == own_before
