@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
+# The suite runs on two processes (pytest-xdist); PYTEST_ARGS replaces that, e.g. a file.
+PYTEST_ARGS ?= -n 2
+
 .PHONY: run test lint format messages bench-seed clean
 
 $(PY):
