@@ -1,8 +1,9 @@
 """The one rate limit: a counter per key in the shared cache, for an hour by default.
 
 Used by /join/ (applications per address), the password reset (per address asked for and
-per visitor's address) and invitations (per company). With REDIS_URL the count is shared by
-every worker and server; without it, each process counts its own (README, "Rate limits").
+per visitor's address), invitations (per company) and event registrations (per visitor).
+With REDIS_URL the count is shared by every worker and server; without it, each process
+counts its own (README, "Rate limits").
 """
 
 import hashlib

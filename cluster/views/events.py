@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members import throttle
 from members.caching import cache_public_response
 from members.models import ClusterIdentity, Company
 from members.views.pagination import BadPage, paginate
@@ -143,17 +143,12 @@ def _initial(request):
     return {"name": user.get_full_name(), "email": user.email}
 
 
-def _client_address(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @require_POST
 def event_register(request, slug):
     """Register a visitor, with a honeypot and a rate limit per address, as /join/."""
     event = _visible_event(slug)
-    key = f"event-rate:{_client_address(request)}"
-    cache.add(key, 0, 3600)
-    if (cache.incr(key) or 0) > settings.CITE_EVENT_REGISTRATIONS_PER_HOUR:
+    key = f"event:{throttle.client_address(request)}"
+    if throttle.over_limit(key, limit=settings.CITE_EVENT_REGISTRATIONS_PER_HOUR):
         return render(request, "members/join_throttled.html", status=429)
     form = EventRegistrationForm(request.POST)
     if form.is_spam:
