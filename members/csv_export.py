@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
-from .resources import neutralise_formula
+from .text import neutralise_formula
 
 PLAIN = "plain"
 EXCEL_FR = "excel-fr"

@@ -32,3 +32,21 @@ def validate_single_line(value):
 def single_line(text):
     """Return ``text`` on one line, its runs of white space (line breaks too) as one space."""
     return " ".join(str(text).split())
+
+
+# A cell beginning with one of these is run as a formula by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Prefix a quote to a text cell that a spreadsheet would run as a formula (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def restore_formula_escape(value):
+    """Undo ``neutralise_formula`` so that an exported file imports back unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value

@@ -1,12 +1,9 @@
 """Events in the admin: create, duplicate, review proposals, cancel, registrations inline,
 a CSV of registrants, an email to all of them, and each event's figures."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.csv_export import csv_response, variant_of
 from members.images import process_logo
-from members.resources import neutralise_formula
 
 from ..models import Event, Registration
 from ..services import events as services
@@ -118,29 +115,19 @@ def cancel_events(modeladmin, request, queryset):
 
 @admin.action(description=_("Export the registrants (CSV)"), permissions=["view"])
 def export_registrations(modeladmin, request, queryset):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("event"),
-            _("name"),
-            _("email"),
-            _("organisation"),
-            _("category"),
-            _("status"),
-            _("ticket code"),
-            _("checked in"),
-        ]
-    )
+    header = [
+        _("event"),
+        _("name"),
+        _("email"),
+        _("organisation"),
+        _("category"),
+        _("status"),
+        _("ticket code"),
+        _("checked in"),
+    ]
     registrations = Registration.objects.filter(event__in=queryset).select_related("event")
-    for r in registrations.order_by("event__starts_at", "created_at", "pk"):
-        checked = (
-            timezone.localtime(r.checked_in_at).strftime("%d/%m/%Y %H:%M")
-            if r.checked_in_at
-            else ""
-        )
-        row = [
+    rows = (
+        [
             r.event.title,
             r.name,
             r.email,
@@ -148,10 +135,13 @@ def export_registrations(modeladmin, request, queryset):
             r.get_category_display(),
             r.get_status_display(),
             r.ticket_code,
-            checked,
+            timezone.localtime(r.checked_in_at).strftime("%d/%m/%Y %H:%M")
+            if r.checked_in_at
+            else "",
         ]
-        writer.writerow([neutralise_formula(str(cell)) for cell in row])
-    return response
+        for r in registrations.order_by("event__starts_at", "created_at", "pk")
+    )
+    return csv_response("registrations.csv", [header, *rows], variant_of(request))
 
 
 @admin.register(Event)

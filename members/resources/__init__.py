@@ -1,14 +1,8 @@
 """django-import-export resources: one description of each spreadsheet's columns, shared
 by the admin's import and export and by ``manage.py import_companies``."""
 
-from .base import (
-    FORMULA_TRIGGERS,
-    SpreadsheetResource,
-    SpreadsheetResult,
-    SpreadsheetRowResult,
-    neutralise_formula,
-    restore_formula_escape,
-)
+from ..text import FORMULA_TRIGGERS, neutralise_formula, restore_formula_escape
+from .base import SpreadsheetResource, SpreadsheetResult, SpreadsheetRowResult
 from .register import CompanyResource, ContactResource, SectorResource, SectorsWidget
 
 __all__ = [

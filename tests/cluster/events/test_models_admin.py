@@ -1,5 +1,7 @@
 """Events as staff keep them: validation, the admin, duplication, roles and history."""
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -80,6 +82,20 @@ def test_staff_duplicate_an_event_as_a_draft_without_its_registrations(client):
     assert copy.title_fr == "Meet-up Barcelone"
     assert list(copy.partners.all()) == [partner]
     assert copy.registrations.count() == 0
+
+
+def test_the_registrants_export_neutralises_formulas(client):
+    event = EventFactory(title_fr="Meet-up Barcelone")
+    RegistrationFactory(event=event, name="=HYPERLINK(1)", email="lea@example.org")
+    client.force_login(staff_member("Communication"))
+    response = client.post(
+        reverse("admin:cluster_event_changelist"),
+        {"action": "export_registrations", "_selected_action": [event.pk]},
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="registrations.csv"'
+    header, row = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(header) == 8
+    assert row[:3] == ["Meet-up Barcelone", "'=HYPERLINK(1)", "lea@example.org"]
 
 
 def test_a_role_without_event_permissions_cannot_see_the_events_admin(client):
