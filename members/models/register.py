@@ -101,22 +101,16 @@ def validate_year_founded(value):
 
 class CompanyQuerySet(models.QuerySet):
     def public(self) -> "CompanyQuerySet":
-        """Return the companies the public may see. The one place that decides it.
+        """Return the companies the public may see: the directory, the API, the company
+        pages and the sitemap all start here.
 
         A company is public when it is published and its most recent membership is not
-        lapsed or resigned; a company with no membership at all (the school, partners,
-        companies imported before dues were tracked) follows its published flag alone.
-        The directory, the API, the company pages and the sitemap all start here.
+        lapsed, resigned or cancelled; a company with no membership at all (the school,
+        partners, companies imported before dues were tracked) follows its published flag
+        alone. PostgreSQL decides it, in one function kept by triggers under every write
+        (migration ``members.0032_company_listed``), into the indexed ``listed`` column.
         """
-        # "Its latest membership is gone" is written as: a lapsed or resigned membership
-        # with no later one. PostgreSQL plans that as anti-joins over the memberships,
-        # where a correlated "latest status" subquery would run once per company.
-        Membership = app_model("Membership")
-        later = Membership.objects.filter(company=OuterRef("company"), start__gt=OuterRef("start"))
-        gone = Membership.objects.filter(
-            company=OuterRef("pk"), status__in=Membership.Status.GONE
-        ).exclude(Exists(later))
-        return self.filter(published=True).exclude(Exists(gone))
+        return self.filter(listed=True)
 
     def members(self, day: date | None = None) -> "CompanyQuerySet":
         """Return the companies whose membership covering ``day`` is active or in grace."""
@@ -205,6 +199,14 @@ class Company(models.Model):
     published = models.BooleanField(
         _("published"), default=False, help_text=_("Shown in the public directory.")
     )
+    # Kept by PostgreSQL (see CompanyQuerySet.public): read it through public(), since an
+    # instance in memory does not see a membership change made after it was loaded.
+    listed = models.BooleanField(
+        _("listed publicly"),
+        default=False,
+        editable=False,
+        help_text=_("Kept by the database: published, and the latest membership not gone."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # The full-text index, kept by members.search.index_companies.
@@ -214,7 +216,7 @@ class Company(models.Model):
     search_name = SingleLineField(max_length=200, blank=True, editable=False)
 
     history = HistoricalRecords(
-        m2m_fields=[sectors], excluded_fields=["search_vector", "search_name"]
+        m2m_fields=[sectors], excluded_fields=["search_vector", "search_name", "listed"]
     )
 
     objects = CompanyQuerySet.as_manager()
@@ -227,6 +229,16 @@ class Company(models.Model):
         indexes = [
             # The directory's order by name, read from an index rather than sorting them all.
             models.Index(Lower("trade_name"), "id", name="members_company_name_order"),
+            # The directory's order, counts and towns, among the public companies only.
+            models.Index(
+                Lower("trade_name"),
+                "id",
+                condition=Q(listed=True),
+                name="members_company_listed_name",
+            ),
+            models.Index(
+                fields=["city"], condition=Q(listed=True), name="members_company_listed_city"
+            ),
             models.Index(fields=["siren"], name="members_company_siren"),
             models.Index(fields=["vat_number"], name="members_company_vat_number"),
         ]
