@@ -36,6 +36,14 @@ def _sectors_of(company_field, value):
     )
 
 
+def _is_set(value):
+    """Return whether a filter's cleaned value asks for something (False, for "not hiring",
+    does; blanks and an empty choice do not)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and (isinstance(value, bool) or bool(value))
+
+
 class SortChoice:
     RELEVANCE = "relevance"
     NAME = "name"
@@ -95,6 +103,13 @@ class CompanyFilter(django_filters.FilterSet):
         field.widget.choices = [("", labels[default])] + [
             (value, label) for value, label in SortChoice.CHOICES if value != default
         ]
+
+    def narrows(self):
+        """Return whether a filter (other than the order) leaves out some public companies.
+        Call it on a valid filterset."""
+        return any(
+            _is_set(self.form.cleaned_data.get(name)) for name in self.filters if name != "sort"
+        )
 
     def filter_search(self, queryset, name, value):
         if not value.strip():

@@ -32,6 +32,7 @@ from .register import (
     HeadcountBand,
     LegalForm,
     Sector,
+    SectorCount,
     current_year,
     validate_year_founded,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "Reviewed",
     "SearchWord",
     "Sector",
+    "SectorCount",
     "BankStatement",
     "DirectDebit",
     "DirectDebitFile",

@@ -99,6 +99,31 @@ def validate_year_founded(value):
         )
 
 
+class SectorCount(models.Model):
+    """How many public companies a sector has: the directory's sector counts when nothing
+    narrows the list, read rather than counted over the register.
+
+    PostgreSQL keeps it, in the same transaction as each write (migration
+    ``members.0033_sector_count``): Django only reads it.
+    """
+
+    sector = models.OneToOneField(
+        Sector,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="public_count",
+        verbose_name=_("sector"),
+    )
+    companies = models.IntegerField(_("public companies"), default=0)
+
+    class Meta:
+        verbose_name = _("sector count")
+        verbose_name_plural = _("sector counts")
+
+    def __str__(self):
+        return f"{self.sector}: {self.companies}"
+
+
 class CompanyQuerySet(models.QuerySet):
     def public(self) -> "CompanyQuerySet":
         """Return the companies the public may see: the directory, the API, the company

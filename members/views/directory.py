@@ -1,6 +1,6 @@
 """The public directory: the company list with its filters and facets, and company pages."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -54,6 +54,13 @@ def _sector_facets(params, search_run):
     filterset = company_filterset(without_sector, search_run=search_run)
     if not filterset.is_valid():
         return []
+    if not filterset.narrows():
+        # The whole public register: the counts PostgreSQL keeps (SectorCount).
+        return list(
+            Sector.objects.filter(public_count__companies__gt=0)
+            .annotate(count=F("public_count__companies"))
+            .order_by("-count", "name")
+        )
     matching = filterset.qs.order_by().values("pk")
     return list(
         Sector.objects.filter(companies__in=matching)

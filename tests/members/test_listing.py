@@ -1,5 +1,6 @@
-"""Who the public sees (``Company.listed``, kept by PostgreSQL's triggers): the same answer
-whatever path wrote the company or its memberships, raw SQL and bulk inserts included."""
+"""Who the public sees (``Company.listed``) and how many in each sector (``SectorCount``),
+kept by PostgreSQL's triggers: the same answer whatever path wrote the company, its
+sectors or its memberships, raw SQL and bulk inserts included."""
 
 from datetime import date
 from decimal import Decimal
@@ -8,9 +9,9 @@ import pytest
 from django.db import connection
 
 from members import services
-from members.models import Company, Membership
+from members.models import Company, Membership, SectorCount
 
-from .factories import CompanyFactory, MembershipPlanFactory
+from .factories import CompanyFactory, MembershipPlanFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,50 @@ def test_moving_a_membership_to_another_company_relists_both(plan):
     assert (listed(first), listed(second)) == (False, True)
     Membership.objects.filter(pk=membership.pk).update(company=second)
     assert (listed(first), listed(second)) == (True, False)
+
+
+def counted(*sectors):
+    """The kept counts, and the same counted over the register, of these sectors."""
+    kept = {
+        count.sector.slug: count.companies
+        for count in SectorCount.objects.filter(sector__in=sectors).select_related("sector")
+    }
+    truth = {
+        sector.slug: Company.objects.public().filter(sectors=sector).count() for sector in sectors
+    }
+    return {slug: kept.get(slug, 0) for slug in truth}, truth
+
+
+def test_sector_counts_follow_every_write_that_changes_who_is_listed_in_a_sector(plan):
+    games, health = SectorFactory(slug="jeu-video"), SectorFactory(slug="e-sante")
+    first = CompanyFactory(published=True, sectors=[games, health])
+    second = CompanyFactory(published=False, sectors=[games])
+    kept, truth = counted(games, health)
+    assert kept == truth == {"jeu-video": 1, "e-sante": 1}
+
+    second.published = True
+    second.save()  # published: counted
+    first.sectors.remove(health)  # a link removed
+    a_membership(plan, first, date(2026, 1, 1), S.LAPSED)  # hidden by its membership
+    kept, truth = counted(games, health)
+    assert kept == truth == {"jeu-video": 1, "e-sante": 0}
+
+    second.sectors.set([health])  # links replaced in one statement each
+    kept, truth = counted(games, health)
+    assert kept == truth == {"jeu-video": 0, "e-sante": 1}
+    CompanyFactory(published=True, sectors=[health]).delete()  # in, then out with its links
+    kept, truth = counted(games, health)
+    assert kept == truth == {"jeu-video": 0, "e-sante": 1}
+
+    health.delete()  # the sector goes with its count
+    assert not SectorCount.objects.filter(sector_id=health.pk).exists()
+
+
+def test_the_unfiltered_directory_reads_the_kept_counts_and_a_search_counts_its_matches(client):
+    games = SectorFactory(slug="jeu-video", name="Jeu vidéo")
+    CompanyFactory(trade_name="Vroom", sectors=[games])
+    CompanyFactory(trade_name="Pixel", sectors=[games], published=False)
+    response = client.get("/directory/")
+    assert [(facet.slug, facet.count) for facet in response.context["facets"]] == [("jeu-video", 1)]
+    response = client.get("/directory/", {"q": "pixel"})
+    assert response.context["facets"] == []
