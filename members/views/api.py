@@ -10,6 +10,7 @@ from ..search.highlight import snippet
 from ..search.query import MAX_QUERY_LENGTH
 from ..search.suggest import suggestions
 from ..thumbnails import thumbnail_url
+from . import directory
 from .directory import company_filterset, search_page, search_query
 from .offers import offer_filterset
 from .pagination import BadPage, paginate
@@ -43,7 +44,9 @@ def _api_list(request, filterset, summarize, *, search_page=None):
     """Answer a list API call: a page of the filtered results, each through ``summarize``.
 
     The shape is ``{"count", "next", "previous", "results"}``; bad parameters get a 400
-    and a page past the end a 404, both as ``{"errors": {field: [messages]}}``.
+    and a page past the end a 404, both as ``{"errors": {field: [messages]}}``. With
+    ``search_page`` (the directory's), results are counted as on the page: up to
+    ``COUNT_CAP``, and ``COUNT_CAP`` + 1 means "more than that".
     """
     if not filterset.is_valid():
         return JsonResponse({"errors": _errors(filterset.errors.get_json_data())}, status=400)
@@ -51,7 +54,7 @@ def _api_list(request, filterset, summarize, *, search_page=None):
         if search_page is None:
             page = paginate(filterset.qs, request.GET)
         else:
-            _filterset, page = search_page(request, filterset)
+            _filterset, page = search_page(request, filterset, cap=directory.COUNT_CAP)
     except BadPage as exc:
         return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
     except Http404 as exc:

@@ -171,4 +171,10 @@ def test_the_page_counts_up_to_a_cap_then_says_more_than(client, register, monke
     assert "Plus de 2 entreprises" in response.text
     assert response.context["page_obj"].paginator.count == 3
     assert client.get(LIST, {"q": "vroom"}).context["page_obj"].paginator.capped is False
-    assert client.get(API).json()["count"] == 3  # the API's count stays exact
+    # The API counts up to the same cap: one more than the cap means "more than".
+    answer = client.get(API).json()
+    assert (answer["count"], len(answer["results"])) == (3, 3)
+    CompanyFactory(trade_name="Quatrième")
+    cache.clear()
+    assert client.get(API).json()["count"] == 3
+    assert client.get(API, {"q": "vroom"}).json()["count"] == 1
