@@ -48,9 +48,12 @@ def database_config(config, *, conn_max_age):
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             **config.get("OPTIONS", {}),
-            # Trigram threshold for a company name with one or two wrong letters
-            # (members.search); set per connection, so it costs no query.
-            "options": "-c pg_trgm.word_similarity_threshold=0.5",
+            # Set per connection, so they cost no query: the trigram threshold for a
+            # company name with one or two wrong letters (members.search); and the cost of
+            # a random page read as on SSDs, not spinning disks (the default, 4), so that
+            # a broad word's search reads its matches through the text index: 54 ms
+            # rather than a 150 ms scan of 100,000 companies (docs/performance.md).
+            "options": "-c pg_trgm.word_similarity_threshold=0.5 -c random_page_cost=1.1",
         },
     }
 
