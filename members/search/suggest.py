@@ -25,11 +25,14 @@ def suggestions(raw, *, using="default"):
         for sector in Sector.objects.using(using).order_by("name")
         if any(analyzer.name_key(name).startswith(prefix) for name in (sector.name, sector.name_en))
     ][:SECTORS]
-    companies = list(
-        run.apply(Company.objects.using(using).public()).only("trade_name", "legal_name", "slug")[
-            : LIMIT - len(sectors)
-        ]
+    found = run.apply(Company.objects.using(using).public()).only(
+        "trade_name", "legal_name", "slug"
     )
+    wanted = LIMIT - len(sectors)
+    # One word walks the ranking's buckets: a prefix of 30,000 matches reads a few rows.
+    companies = run.walk(found, wanted)
+    if companies is None:
+        companies = list(found[:wanted])
     return [
         {
             "kind": "sector",

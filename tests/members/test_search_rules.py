@@ -22,7 +22,6 @@ def test_the_rules_are_applied_in_meilisearchs_order():
         "search_proximity",
         "search_attribute",
         "search_exactness",
-        "search_score",
     ]
 
 

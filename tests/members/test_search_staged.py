@@ -1,14 +1,15 @@
-"""Many matches: the page ranks the companies with every word in the name first, and
-shows the same companies in the same order as ranking every match."""
+"""Many matches: the page reads only the companies it shows (one word walks its buckets;
+several words rank the name matches first), and shows the same companies in the same
+order as ranking every match."""
 
 import pytest
 from django.urls import reverse
 
-from members.models import Company
+from members.models import Company, Synonym
 from members.search import Search, search
 from members.views import directory
 
-from .factories import CompanyFactory
+from .factories import CompanyFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +40,49 @@ def test_the_staged_pages_are_the_ranked_pages(client, register, monkeypatch, qu
         assert shown == expected[(page - 1) * 20 :][:20]
 
 
-def test_the_name_matches_alone_are_used_only_when_they_fill_the_page(register):
+def test_one_word_walks_its_buckets_and_several_words_use_the_names_when_they_fill(register):
     run = Search("studio")
     queryset = run.apply(Company.objects.public())
-    first = run.first_rows(queryset, 20)
-    assert [company.slug for company in first] == ranked("studio")
-    # 40 rows reach the descriptions: the name matches cannot tell, so no shortcut.
-    assert run.first_rows(queryset, 40) is None
+    assert [company.slug for company in run.first_rows(queryset, 40)] == ranked("studio", 40)
     assert run.first_rows(queryset.order_by("trade_name"), 20) is None
+    run = Search("studios du sud")
+    queryset = run.apply(Company.objects.public())
+    assert [company.slug for company in run.first_rows(queryset, 5)] == ranked("studios du sud", 5)
+    # 40 rows reach beyond the names: the name matches cannot tell, so no shortcut.
+    assert run.first_rows(queryset, 40) is None
+
+
+@pytest.fixture
+def mixed_register():
+    """One word in every place the rules tell apart: the exact name, a name, a prefix of a
+    name, a sector, a town, a description, one typo, the synonym of a sector."""
+    sound = SectorFactory(slug="son", name="Son et studio", name_en="Sound")
+    games = SectorFactory(slug="jeu-video", name="Jeu vidéo", name_en="Video games")
+    Synonym.objects.create(terms="jeu vidéo, gaming")
+    rows = [
+        ("Studio", [], "Perpignan", ""),
+        ("Le Studio Catalan", [], "Perpignan", "Un studio."),
+        ("Studiolo", [], "Prades", "Petit atelier."),
+        ("Atelier Nord", [sound], "Céret", "Prise de son."),
+        ("Atelier Sud", [], "Studio-sur-Têt", "Graphisme."),
+        ("Atelier Est", [], "Elne", "Notre studio de création."),
+        ("Stduio Ouest", [], "Thuir", "Vidéo."),
+        ("Gaming Club", [], "Sète", "Tournois."),
+        ("Pixel", [games], "Sète", "Consoles."),
+        ("Arcade", [], "Sète", "Salle de jeu vidéo."),
+    ]
+    for name, sectors, city, description in rows * 3:
+        CompanyFactory(trade_name=name, sectors=sectors, city=city, description_fr=description)
+
+
+@pytest.mark.parametrize(
+    "query", ["studio", "studio ", "studi", "stduio", "studios", "jeu vidéo", "gaming", "atelier"]
+)
+def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(mixed_register, query):
+    expected = ranked(query, 100)
+    assert expected, query
+    run = Search(query)
+    queryset = run.apply(Company.objects.public())
+    for top in (1, 3, 10, len(expected), len(expected) + 5):
+        rows = run.first_rows(queryset, top)
+        assert [company.slug for company in rows] == expected[:top], (query, top)

@@ -1,0 +1,23 @@
+"""Indexes of the sectors' and the town's terms alone (weights B and C of
+``search_vector``), beside the name's (0030): a one-word search walks its matches by
+attribute (``members.search.ranking.buckets``), and each attribute's index both finds
+its companies and tells the planner how many there are."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("members", "0033_sector_count")]
+
+    operations = [
+        migrations.RunSQL(
+            "CREATE INDEX members_company_search_sector_terms ON members_company "
+            "USING gin (ts_filter(search_vector, '{b}'::\"char\"[]))",
+            "DROP INDEX members_company_search_sector_terms",
+        ),
+        migrations.RunSQL(
+            "CREATE INDEX members_company_search_town_terms ON members_company "
+            "USING gin (ts_filter(search_vector, '{c}'::\"char\"[]))",
+            "DROP INDEX members_company_search_town_terms",
+        ),
+    ]
