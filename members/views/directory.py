@@ -47,8 +47,13 @@ def search_page(request, filterset, *, cap=None):
     return filterset, page
 
 
-def _sector_facets(params, search_run):
-    """Count the companies of each sector among the results of every filter but sector."""
+def _sector_facets(params, search_run, page):
+    """Count the companies of each sector among the results of every filter but sector.
+
+    Return None past ``COUNT_CAP`` results: counting the sectors of 30,000 matches would
+    cost a scan of them all (the page then lists the sectors, and says why no count).
+    Without a sector chosen, the results are the page's, already counted.
+    """
     without_sector = params.copy()
     without_sector.pop("sector", None)
     filterset = company_filterset(without_sector, search_run=search_run)
@@ -62,6 +67,11 @@ def _sector_facets(params, search_run):
             .order_by("-count", "name")
         )
     matching = filterset.qs.order_by().values("pk")
+    found = page.paginator.count if "sector" not in params else None
+    if found is None:
+        found = matching[: COUNT_CAP + 1].count()
+    if found > COUNT_CAP:
+        return None
     return list(
         Sector.objects.filter(companies__in=matching)
         .annotate(count=Count("companies"))
@@ -71,13 +81,7 @@ def _sector_facets(params, search_run):
 
 def _cities(chosen):
     """Return the towns of the public companies as options of the town filter."""
-    stored = (
-        Company.objects.public()
-        .exclude(city="")
-        .order_by("city")
-        .values_list("city", flat=True)
-        .distinct()
-    )
+    stored = Company.objects.public_towns()
     chosen = towns.local_name(chosen or "").casefold()
     return [
         {"value": value, "label": label, "selected": towns.local_name(value).casefold() == chosen}
@@ -100,7 +104,7 @@ def company_list(request):
     context.update(
         page_obj=page,
         companies=page.object_list,
-        facets=_sector_facets(request.GET, filterset.search),
+        facets=_sector_facets(request.GET, filterset.search, page),
         search_partial=bool(filterset.search and filterset.search.partial),
     )
     return render(request, "members/company_list.html", context)

@@ -178,3 +178,31 @@ def test_the_page_counts_up_to_a_cap_then_says_more_than(client, register, monke
     cache.clear()
     assert client.get(API).json()["count"] == 3
     assert client.get(API, {"q": "vroom"}).json()["count"] == 1
+
+
+def test_past_the_cap_the_sectors_are_listed_without_counts_and_the_page_says_why(
+    client, register, monkeypatch
+):
+    from members.views import directory
+
+    for letter in "ABC":
+        CompanyFactory(trade_name=f"Studio {letter}", description_fr="")
+    monkeypatch.setattr(directory, "COUNT_CAP", 2)
+    cache.clear()
+    response = client.get(LIST, {"q": "studio"})
+    assert response.context["facets"] is None
+    assert "comptées par secteur jusqu’à 2 résultats" in response.text
+    assert 'name="sector" value="jeu-video"' in response.text  # still offered, uncounted
+    response = client.get(LIST, {"q": "vroom"})
+    assert [(facet.slug, facet.count) for facet in response.context["facets"]] == [("vr", 1)]
+
+
+def test_the_towns_of_the_filter_are_the_public_companies_towns_once_each(client):
+    CompanyFactory(city="Perpignan")
+    CompanyFactory(city="Perpignan")
+    CompanyFactory(city="Céret")
+    CompanyFactory(city="Prades", published=False)
+    CompanyFactory(city="")
+    assert Company.objects.public_towns() == ["Céret", "Perpignan"]
+    labels = [city["label"] for city in client.get(LIST).context["cities"]]
+    assert labels == ["Céret", "Perpignan"]
