@@ -4,6 +4,7 @@ first, whatever the spaces, dots or dashes between the digits."""
 import re
 
 from django.db.models import Q
+from stdnum.eu import vat as eu_vat
 
 from ..identifiers import siren_of_vat
 
@@ -16,7 +17,8 @@ def identifier_in(raw):
     compact = SEPARATORS.sub("", (raw or "").strip()).upper()
     if compact.isdigit() and len(compact) in {9, 14}:
         return compact
-    if VAT.match(compact) and any(char.isdigit() for char in compact[2:]):
+    # A valid number only (its country's check digits): "animation 3d" is words, not VAT.
+    if VAT.match(compact) and eu_vat.is_valid(compact):
         return compact
     return ""
 

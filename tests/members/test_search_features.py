@@ -206,3 +206,11 @@ def test_the_towns_of_the_filter_are_the_public_companies_towns_once_each(client
     assert Company.objects.public_towns() == ["Céret", "Perpignan"]
     labels = [city["label"] for city in client.get(LIST).context["cities"]]
     assert labels == ["Céret", "Perpignan"]
+
+
+@pytest.mark.parametrize("typed", ["animation 3d", "Studio 54", "B2B", "ESN 2025"])
+def test_words_and_digits_are_not_taken_for_a_vat_number(typed):
+    from members.search.identifiers import identifier_in
+
+    assert identifier_in(typed) == ""
+    assert identifier_in("FR 44 732 829 320") == "FR44732829320"
