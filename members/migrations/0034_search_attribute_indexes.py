@@ -2,7 +2,8 @@
 ``search_vector``), beside the name's (0030): a one-word search walks its matches by
 attribute (``members.search.ranking.buckets``), and each attribute's index both finds
 its companies and tells the planner how many there are. The exact name, the first bucket,
-is looked up in a B-tree rather than through its trigrams."""
+is looked up in a B-tree rather than through its trigrams, and the walk's bound among the
+public companies by id in a small partial index."""
 
 from django.db import migrations, models
 
@@ -24,5 +25,11 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="company",
             index=models.Index(fields=["search_name"], name="members_company_exact_name"),
+        ),
+        migrations.AddIndex(
+            model_name="company",
+            index=models.Index(
+                fields=["id"], condition=models.Q(listed=True), name="members_company_listed_id"
+            ),
         ),
     ]

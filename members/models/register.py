@@ -287,6 +287,8 @@ class Company(models.Model):
             models.Index(
                 fields=["city"], condition=Q(listed=True), name="members_company_listed_city"
             ),
+            # The public companies by id: where the search's walk stops (WALK).
+            models.Index(fields=["id"], condition=Q(listed=True), name="members_company_listed_id"),
             # The exact name, first of the search's buckets (members.search.ranking).
             models.Index(fields=["search_name"], name="members_company_exact_name"),
             models.Index(fields=["siren"], name="members_company_siren"),

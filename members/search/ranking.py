@@ -122,10 +122,12 @@ def _not(part):
 
 
 def buckets(query):
-    """Return the conditions that split a one-word query's matches by the rules' values,
-    best first: (typos, attribute, exactness), with proximity and the number of words the
-    same for every match of one word. Within one, the order is the company id alone, so
-    each bucket's first rows come from walking the ids, however many companies it holds.
+    """Return ``(condition, driver)`` pairs that split a one-word query's matches by the
+    rules' values, best first: (typos, attribute, exactness), with proximity and the
+    number of words the same for every match of one word. Within one, the order is the
+    company id alone, so each bucket's first rows come from walking the ids, however many
+    companies it holds. ``driver`` is the part of the condition that its own index finds
+    (the exact name, or the attribute's terms), or None.
 
     A bucket that cannot hold a company is left out: exactness 0 (the exact name) is in
     the name with no typo, a whole word (exactness 1) has no typo, and a prefix or a
@@ -146,16 +148,18 @@ def buckets(query):
             attribute_part = [
                 _not(_in_attribute(weight, every_level)) for weight in WEIGHT_OF_ATTRIBUTE[:rank]
             ]
+            driver = None
             if rank < len(WEIGHT_OF_ATTRIBUTE):
-                attribute_part.append(_in_attribute(WEIGHT_OF_ATTRIBUTE[rank], every_level))
+                driver = _in_attribute(WEIGHT_OF_ATTRIBUTE[rank], every_level)
+                attribute_part.append(driver)
             exactness = []
             if not typos and not rank:
-                exactness.append([exact_name])
+                exactness.append(([exact_name], exact_name))
             if not typos:
-                exactness.append([_not(exact_name), whole])
+                exactness.append(([_not(exact_name), whole], driver))
             if typos or prefixes:
-                exactness.append([_not(exact_name), _not(whole)])
-            found += [_all(typo_part + attribute_part + part) for part in exactness]
+                exactness.append(([_not(exact_name), _not(whole)], driver))
+            found += [(_all(typo_part + attribute_part + part), by) for part, by in exactness]
     return found
 
 
@@ -194,15 +198,36 @@ def _text_condition(tsquery):
     return CompanySQL(f"{VECTOR} @@ %s::tsquery", [tsquery], BooleanField())
 
 
-# A bucket with fewer companies than this is read whole through the text indexes; a bigger
-# one (1% of 100,000 companies) is walked by id, which then reads about 100 rows a result.
+# Each bucket is first walked by id over the first WALK public companies: a dense bucket
+# (a broad word's, 1% of the register or more) fills the page there, reading at most
+# that many rows; a sparser one is then read through the text indexes alone, from at most
+# PROBE companies that its driver's index finds.
+WALK = 1000
 PROBE = 1000
 PLANS = {
-    "indexes": "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
-    "SET LOCAL enable_bitmapscan = on",
-    "walk": "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off",
+    "walk": "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off; "
+    "SET LOCAL enable_seqscan = off",
+    "indexes": "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on; "
+    "SET LOCAL enable_seqscan = off",
     None: "RESET enable_seqscan; RESET enable_indexscan; RESET enable_bitmapscan",
 }
+
+
+def _rest(bucket, driver, bound, found):
+    """Return the rest of a bucket that the walk did not fill, by id: from the companies
+    its driver's own index finds, when they are not too many (the planner, misled by the
+    rules' overlapping conditions, would otherwise read every match of the word).
+    ``found`` keeps each driver's companies for the next buckets of the same walk."""
+    if driver is not None:
+        key = (driver[0], tuple(driver[1]))
+        if key not in found:
+            candidates = bucket.model.objects.using(bucket.db).filter(
+                CompanySQL(*driver, BooleanField()), pk__gt=bound or 0
+            )
+            found[key] = list(candidates.order_by().values_list("pk", flat=True)[:PROBE])
+        if len(found[key]) < PROBE:
+            return bucket.filter(pk__in=found[key])
+    return bucket
 
 
 def _walk_buckets(queryset, conditions, top):
@@ -211,13 +236,19 @@ def _walk_buckets(queryset, conditions, top):
 
     The planner cannot tell a sparse bucket from a dense one (its estimate of a phrase, or
     of "in the sectors but not in the name", is off by 30 times either way), and a wrong
-    guess costs a scan of every match, or of the whole register. So it is told: first
-    the text indexes alone, up to ``PROBE`` rows (a sparse bucket is then read whole);
-    only a bucket at least that big is walked in id order, where the first rows come
-    after about ``top`` × 100 rows at worst. The plan settings last for this transaction
-    only, and are reset before it goes on.
+    guess costs a scan of every match, or of the whole register. So it is told: each
+    bucket is walked in id order up to the ``WALK``-th public company, and only the rest of
+    a bucket that did not fill there is read through the text indexes. The plan settings
+    last for this transaction only, and are reset before it goes on.
     """
-    ids, plan = [], None
+    bound = (
+        queryset.model.objects.using(queryset.db)
+        .public()
+        .order_by("pk")
+        .values_list("pk", flat=True)[WALK - 1 : WALK]
+        .first()
+    )
+    ids, plan, found = [], None, {}
     with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
 
         def use(wanted):
@@ -227,15 +258,16 @@ def _walk_buckets(queryset, conditions, top):
                 plan = wanted
 
         try:
-            for sql, params in conditions:
+            for (sql, params), driver in conditions:
                 bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
-                bucket = bucket.order_by().values_list("pk", flat=True)
-                use("indexes")
-                found = list(bucket[:PROBE])
-                if len(found) == PROBE:
+                bucket = bucket.order_by("pk").values_list("pk", flat=True)
+                if bound is not None:
                     use("walk")
-                    found = list(bucket.order_by("pk")[: top - len(ids)])
-                ids += sorted(found)[: top - len(ids)]
+                    ids += bucket.filter(pk__lte=bound)[: top - len(ids)]
+                    bucket = bucket.filter(pk__gt=bound)
+                if len(ids) < top:
+                    use("indexes")
+                    ids += _rest(bucket, driver, bound, found)[: top - len(ids)]
                 if len(ids) == top:
                     break
         finally:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Company, Synonym
-from members.search import Search, search
+from members.search import Search, ranking, search
 from members.views import directory
 
 from .factories import CompanyFactory, SectorFactory
@@ -75,10 +75,14 @@ def mixed_register():
         CompanyFactory(trade_name=name, sectors=sectors, city=city, description_fr=description)
 
 
+@pytest.mark.parametrize("walk", [1000, 7])  # read through the indexes, or walked by id
 @pytest.mark.parametrize(
     "query", ["studio", "studio ", "studi", "stduio", "studios", "jeu vidéo", "gaming", "atelier"]
 )
-def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(mixed_register, query):
+def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(
+    mixed_register, monkeypatch, query, walk
+):
+    monkeypatch.setattr(ranking, "WALK", walk)
     expected = ranked(query, 100)
     assert expected, query
     run = Search(query)
