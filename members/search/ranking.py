@@ -122,12 +122,13 @@ def _not(part):
 
 
 def buckets(query):
-    """Return ``(condition, driver)`` pairs that split a one-word query's matches by the
-    rules' values, best first: (typos, attribute, exactness), with proximity and the
-    number of words the same for every match of one word. Within one, the order is the
-    company id alone, so each bucket's first rows come from walking the ids, however many
-    companies it holds. ``driver`` is the part of the condition that its own index finds
-    (the exact name, or the attribute's terms), or None.
+    """Return ``(condition, driver, walk)`` for the buckets that split a one-word query's
+    matches by the rules' values, best first: (typos, attribute, exactness), with
+    proximity and the number of words the same for every match of one word. Within one,
+    the order is the company id alone, so each bucket's first rows come from walking the
+    ids, however many companies it holds. ``driver`` is the part of the condition that its
+    own index finds (the exact name, or the attribute's terms), or None; ``walk`` is False
+    for the exact name, a handful of companies at most, found through its B-tree.
 
     A bucket that cannot hold a company is left out: exactness 0 (the exact name) is in
     the name with no typo, a whole word (exactness 1) has no typo, and a prefix or a
@@ -154,12 +155,14 @@ def buckets(query):
                 attribute_part.append(driver)
             exactness = []
             if not typos and not rank:
-                exactness.append(([exact_name], exact_name))
+                exactness.append(([exact_name], exact_name, False))
             if not typos:
-                exactness.append(([_not(exact_name), whole], driver))
+                exactness.append(([_not(exact_name), whole], driver, True))
             if typos or prefixes:
-                exactness.append(([_not(exact_name), _not(whole)], driver))
-            found += [(_all(typo_part + attribute_part + part), by) for part, by in exactness]
+                exactness.append(([_not(exact_name), _not(whole)], driver, True))
+            found += [
+                (_all(typo_part + attribute_part + part), by, walk) for part, by, walk in exactness
+            ]
     return found
 
 
@@ -258,16 +261,16 @@ def _walk_buckets(queryset, conditions, top):
                 plan = wanted
 
         try:
-            for (sql, params), driver in conditions:
+            for (sql, params), driver, walk in conditions:
                 bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
                 bucket = bucket.order_by("pk").values_list("pk", flat=True)
-                if bound is not None:
+                if walk and bound is not None:
                     use("walk")
                     ids += bucket.filter(pk__lte=bound)[: top - len(ids)]
                     bucket = bucket.filter(pk__gt=bound)
                 if len(ids) < top:
                     use("indexes")
-                    ids += _rest(bucket, driver, bound, found)[: top - len(ids)]
+                    ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
                 if len(ids) == top:
                     break
         finally:

@@ -20,7 +20,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # The ids alone: the rows' annotations (the search's rules) would be computed for
+        # each of the cap's rows only to be counted.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self):
