@@ -180,13 +180,16 @@ def parse(raw):
     return Query(raw, text, slots, identifier_in(raw))
 
 
-# Trigram candidates from the vocabulary's index, confirmed by fuzzystrmatch. A swap of
-# two letters costs 2 there: the bound is one more, and ``typos`` (Python) counts it as 1.
+# Trigram candidates from the vocabulary's index, of a length within reach (an index too),
+# confirmed by fuzzystrmatch. A swap of two letters costs 2 there: the bound is one more,
+# and ``typos`` (Python) counts it as 1.
 EXPAND_SQL = """
 SELECT 'typo', q.i, w.word
 FROM unnest(%s::text[], %s::int[], %s::int[]) AS q(term, k, i)
 JOIN members_searchword AS w ON w.word %% q.term
-WHERE w.word <> q.term AND levenshtein_less_equal(w.word, q.term, q.k + 1) <= q.k + 1
+WHERE w.word <> q.term
+    AND length(w.word) BETWEEN length(q.term) - q.k - 1 AND length(q.term) + q.k + 1
+    AND levenshtein_less_equal(w.word, q.term, q.k + 1) <= q.k + 1
 UNION ALL
 SELECT 'synonym', 0, terms FROM members_synonym
 """
