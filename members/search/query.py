@@ -107,6 +107,9 @@ class Query:
     text: str  # the query's words folded, to compare with a name
     slots: list
     identifier: str = ""  # a SIREN, SIRET or VAT number, when the query is one
+    # The query's words that the index holds whole (``expand``): a word it does not hold
+    # can match as a prefix or a correction only.
+    known: set = field(default_factory=set)
 
     def __bool__(self):
         return bool(self.slots or self.identifier)
@@ -192,6 +195,8 @@ WHERE w.word <> q.term
     AND levenshtein_less_equal(w.word, q.term, q.k + 1) <= q.k + 1
 UNION ALL
 SELECT 'synonym', 0, terms FROM members_synonym
+UNION ALL
+SELECT 'known', 0, word FROM members_searchword WHERE word = ANY(%s::text[])
 """
 
 
@@ -214,7 +219,8 @@ def typos(first, second):
 
 
 def expand(query, *, using="default"):
-    """Add the typo corrections and the synonyms of each word (one query). Return ``query``."""
+    """Add the typo corrections and the synonyms of each word, and say which words the
+    index holds whole (one query). Return ``query``."""
     if not query.slots:
         return query
     words = [slot.words[0] for slot in query.slots]
@@ -223,7 +229,12 @@ def expand(query, *, using="default"):
     with connections[using].cursor() as cursor:
         cursor.execute(
             EXPAND_SQL,
-            [[row[0] for row in asked], [row[1] for row in asked], [row[2] for row in asked]],
+            [
+                [row[0] for row in asked],
+                [row[1] for row in asked],
+                [row[2] for row in asked],
+                [word.term for word in words],
+            ],
         )
         rows = cursor.fetchall()
     limits = {index: limit for _term, limit, index in asked}
@@ -237,6 +248,7 @@ def expand(query, *, using="default"):
         if distance <= limits[index] and counted.get(index, 0) < MAX_CORRECTIONS:
             counted[index] = counted.get(index, 0) + 1
             words[index].add(1 + distance, _exact(term))
+    query.known = {term for kind, _index, term in rows if kind == "known"}
     groups = [split_terms(row[2]) for row in rows if row[0] == "synonym"]
     _apply_synonyms(query, groups)
     return query

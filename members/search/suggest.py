@@ -28,11 +28,7 @@ def suggestions(raw, *, using="default"):
     found = run.apply(Company.objects.using(using).public()).only(
         "trade_name", "legal_name", "slug"
     )
-    wanted = LIMIT - len(sectors)
-    # One word walks the ranking's buckets: a prefix of 30,000 matches reads a few rows.
-    companies = run.walk(found, wanted)
-    if companies is None:
-        companies = list(found[:wanted])
+    companies = run.top_rows(found, LIMIT - len(sectors))
     return [
         {
             "kind": "sector",

@@ -8,13 +8,12 @@ from .. import towns
 from ..caching import cache_public_response
 from ..filters import CompanyFilter
 from ..models import Company, Sector
+from ..search import ranking
 from ..search.highlight import decorate
 from .pagination import BadPage, paginate
 
 # The page counts its results up to this many, then says "more than".
 COUNT_CAP = 1000
-# From this many matches, a search ranks the name matches before all of them.
-STAGED_FROM = 200
 
 
 def company_filterset(params, *, search_run=None):
@@ -38,9 +37,9 @@ def search_page(request, filterset, *, cap=None):
         filterset = company_filterset(request.GET, search_run=run)
         filterset.is_valid()
         page = paginate(filterset.qs, request.GET, cap=cap)
-    if run and page.paginator.count > STAGED_FROM:
-        # Many matches: rank those with every word in the name first, when they fill
-        # the page (the same rows, in the same order, as ranking every match).
+    if run and page.paginator.count > ranking.STAGED_FROM:
+        # Many matches: read only the rows up to this page's (the same rows, in the same
+        # order, as ranking every match).
         rows = run.first_rows(filterset.qs, page.end_index())
         if rows is not None:
             page.object_list = rows[page.start_index() - 1 :]

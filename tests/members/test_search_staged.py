@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from members.models import Company, Synonym
 from members.search import Search, ranking, search
-from members.views import directory
 
 from .factories import CompanyFactory, SectorFactory
 
@@ -30,7 +29,7 @@ def register():
 @pytest.mark.parametrize("query", ["studio", "studios", "stud", "studio sud"])
 def test_the_staged_pages_are_the_ranked_pages(client, register, monkeypatch, query):
     expected = ranked(query, 40)
-    monkeypatch.setattr(directory, "STAGED_FROM", 0)
+    monkeypatch.setattr(ranking, "STAGED_FROM", 0)
     for page in (1, 2) if len(expected) > 20 else (1,):
         api = client.get(reverse("members:api-company-list"), {"q": query, "page": page})
         assert api.status_code == 200
