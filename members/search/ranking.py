@@ -265,21 +265,19 @@ def _walk_buckets(queryset, conditions, top):
                 cursor.execute(PLANS[wanted])
                 plan = wanted
 
-        try:
-            for (sql, params), driver, walk in conditions:
-                bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
-                bucket = bucket.order_by("pk").values_list("pk", flat=True)
-                if walk and bound is not None:
-                    use("walk")
-                    ids += bucket.filter(pk__lte=bound)[: top - len(ids)]
-                    bucket = bucket.filter(pk__gt=bound)
-                if len(ids) < top:
-                    use("indexes")
-                    ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
-                if len(ids) == top:
-                    break
-        finally:
-            use(None)
+        for (sql, params), driver, walk in conditions:
+            bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
+            bucket = bucket.order_by("pk").values_list("pk", flat=True)
+            if walk and bound is not None:
+                use("walk")
+                ids += bucket.filter(pk__lte=bound)[: top - len(ids)]
+                bucket = bucket.filter(pk__gt=bound)
+            if len(ids) < top:
+                use("indexes")
+                ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
+            if len(ids) == top:
+                break
+        use(None)  # on an error, the rollback undoes the settings instead
     return ids
 
 
