@@ -27,20 +27,12 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION members_sectorcount_links_added() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The links of one statement (its transition table, "links"), counted in or out by the
+-- trigger's argument: 1 for the links added, -1 for those removed.
+CREATE FUNCTION members_sectorcount_links() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM members_sectorcount_add(d.n::integer, d.sector_id)
-    FROM (SELECT l.sector_id, count(*) AS n FROM added AS l
-          JOIN members_company AS c ON c.id = l.company_id AND c.listed
-          GROUP BY l.sector_id ORDER BY l.sector_id) AS d;
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION members_sectorcount_links_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM members_sectorcount_add(-d.n::integer, d.sector_id)
-    FROM (SELECT l.sector_id, count(*) AS n FROM removed AS l
+    PERFORM members_sectorcount_add(TG_ARGV[0]::integer * d.n::integer, d.sector_id)
+    FROM (SELECT l.sector_id, count(*) AS n FROM links AS l
           JOIN members_company AS c ON c.id = l.company_id AND c.listed
           GROUP BY l.sector_id ORDER BY l.sector_id) AS d;
     RETURN NULL;
@@ -57,20 +49,20 @@ END
 $$;
 
 CREATE TRIGGER members_sectorcount_links_added AFTER INSERT ON members_company_sectors
-REFERENCING NEW TABLE AS added
-FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links_added();
+REFERENCING NEW TABLE AS links
+FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links('1');
 
 CREATE TRIGGER members_sectorcount_links_removed AFTER DELETE ON members_company_sectors
-REFERENCING OLD TABLE AS removed
-FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links_removed();
+REFERENCING OLD TABLE AS links
+FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links('-1');
 
 CREATE TRIGGER members_sectorcount_links_updated_old AFTER UPDATE ON members_company_sectors
-REFERENCING OLD TABLE AS removed
-FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links_removed();
+REFERENCING OLD TABLE AS links
+FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links('-1');
 
 CREATE TRIGGER members_sectorcount_links_updated_new AFTER UPDATE ON members_company_sectors
-REFERENCING NEW TABLE AS added
-FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links_added();
+REFERENCING NEW TABLE AS links
+FOR EACH STATEMENT EXECUTE FUNCTION members_sectorcount_links('1');
 
 CREATE TRIGGER members_sectorcount_company_relisted AFTER UPDATE ON members_company
 FOR EACH ROW WHEN (OLD.listed IS DISTINCT FROM NEW.listed)
@@ -91,8 +83,7 @@ DROP TRIGGER members_sectorcount_links_updated_old ON members_company_sectors;
 DROP TRIGGER members_sectorcount_links_removed ON members_company_sectors;
 DROP TRIGGER members_sectorcount_links_added ON members_company_sectors;
 DROP FUNCTION members_sectorcount_company_relisted();
-DROP FUNCTION members_sectorcount_links_removed();
-DROP FUNCTION members_sectorcount_links_added();
+DROP FUNCTION members_sectorcount_links();
 DROP FUNCTION members_sectorcount_add(integer, bigint);
 """
 
