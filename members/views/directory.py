@@ -46,18 +46,22 @@ def search_page(request, filterset, *, cap=None):
     return filterset, page
 
 
-def _sector_facets(params, search_run, page):
+def _sector_facets(params, filterset, page):
     """Count the companies of each sector among the results of every filter but sector.
 
     Return None past ``COUNT_CAP`` results: counting the sectors of 30,000 matches would
     cost a scan of them all (the page then lists the sectors, and says why no count).
-    Without a sector chosen, the results are the page's, already counted.
+    Without a sector chosen, the results are the page's (``filterset``), already counted.
     """
-    without_sector = params.copy()
-    without_sector.pop("sector", None)
-    filterset = company_filterset(without_sector, search_run=search_run)
-    if not filterset.is_valid():
-        return []
+    found = None
+    if "sector" in params:
+        without_sector = params.copy()
+        without_sector.pop("sector")
+        filterset = company_filterset(without_sector, search_run=filterset.search)
+        if not filterset.is_valid():
+            return []
+    else:
+        found = page.paginator.count
     if not filterset.narrows():
         # The whole public register: the counts PostgreSQL keeps (SectorCount).
         return list(
@@ -66,7 +70,6 @@ def _sector_facets(params, search_run, page):
             .order_by("-count", "name")
         )
     matching = filterset.qs.order_by().values("pk")
-    found = page.paginator.count if "sector" not in params else None
     if found is None:
         found = matching[: COUNT_CAP + 1].count()
     if found > COUNT_CAP:
@@ -103,7 +106,7 @@ def company_list(request):
     context.update(
         page_obj=page,
         companies=page.object_list,
-        facets=_sector_facets(request.GET, filterset.search, page),
+        facets=_sector_facets(request.GET, filterset, page),
         search_partial=bool(filterset.search and filterset.search.partial),
     )
     return render(request, "members/company_list.html", context)
