@@ -358,7 +358,7 @@ class Search:
         if tuple(queryset.query.order_by) != getattr(self, "ordering", None):
             return None  # sorted otherwise (name, newest)
         if len(query.slots) == 1:
-            return self.walk(queryset, top)
+            return self._walk(queryset, top)
         in_name = [
             CompanySQL(f"{NAME_VECTOR} @@ %s::tsquery", [slot.query(LEVELS - 1)], BooleanField())
             for slot in query.slots
@@ -378,15 +378,9 @@ class Search:
             rows = self.first_rows(queryset, top)
         return list(queryset[:top]) if rows is None else rows
 
-    def walk(self, queryset, top):
-        """Return the first ``top`` rows of ``queryset`` (as ``apply`` ranked it) for a
-        one-word query, through its buckets; None for another query."""
-        query = self.query
-        if self.partial or query.identifier or len(query.slots) != 1:
-            return None
-        if tuple(queryset.query.order_by) != getattr(self, "ordering", None):
-            return None
-        ids = _walk_buckets(queryset, buckets(query), top)
+    def _walk(self, queryset, top):
+        """The first ``top`` rows of a one-word query, through its buckets."""
+        ids = _walk_buckets(queryset, buckets(self.query), top)
         rows = queryset.filter(pk__in=ids).in_bulk()
         return [rows[pk] for pk in ids]
 
