@@ -239,7 +239,7 @@ def _rest(bucket, driver, bound, found):
 
 
 def _walk_buckets(queryset, conditions, top):
-    """Return the first ``top`` ids of the buckets ``conditions``, in order, each bucket's
+    """Return the first ``top`` rows of the buckets ``conditions``, in order, each bucket's
     by id, at a cost bounded whatever each bucket holds.
 
     The planner cannot tell a sparse bucket from a dense one (its estimate of a phrase, or
@@ -277,8 +277,12 @@ def _walk_buckets(queryset, conditions, top):
                 ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
             if len(ids) == top:
                 break
+        # The rows by id (an index scan: left to itself, the planner also reads the text
+        # index of the whole word, several milliseconds for a broad one).
+        use("walk")
+        rows = queryset.filter(pk__in=ids).in_bulk()
         use(None)  # on an error, the rollback undoes the settings instead
-    return ids
+    return [rows[pk] for pk in ids]
 
 
 class Search:
@@ -380,9 +384,7 @@ class Search:
 
     def _walk(self, queryset, top):
         """The first ``top`` rows of a one-word query, through its buckets."""
-        ids = _walk_buckets(queryset, buckets(self.query), top)
-        rows = queryset.filter(pk__in=ids).in_bulk()
-        return [rows[pk] for pk in ids]
+        return _walk_buckets(queryset, buckets(self.query), top)
 
 
 def search(queryset, raw):
