@@ -151,7 +151,8 @@ class CompanyQuerySet(models.QuerySet):
         return self.filter(listed=True)
 
     def public_towns(self) -> list[str]:
-        """Return the towns of the public companies, each once, in order.
+        """Return the towns of all the public companies, each once, in order (whatever
+        else this QuerySet filters: call it on the manager).
 
         One probe of the listed companies' town index per town (a "loose index scan"),
         rather than reading every public company: 0.3 ms instead of 10 at 100,000.

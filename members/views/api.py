@@ -10,7 +10,6 @@ from ..search.highlight import snippet
 from ..search.query import MAX_QUERY_LENGTH
 from ..search.suggest import suggestions
 from ..thumbnails import thumbnail_url
-from . import directory
 from .directory import company_filterset, search_page, search_query
 from .offers import offer_filterset
 from .pagination import BadPage, paginate
@@ -54,7 +53,7 @@ def _api_list(request, filterset, summarize, *, search_page=None):
         if search_page is None:
             page = paginate(filterset.qs, request.GET)
         else:
-            _filterset, page = search_page(request, filterset, cap=directory.COUNT_CAP)
+            _filterset, page = search_page(request, filterset)
     except BadPage as exc:
         return JsonResponse({"errors": {"page": [str(exc)]}}, status=400)
     except Http404 as exc:

@@ -27,16 +27,17 @@ def search_query(filterset):
     return filterset.search.query if filterset.search else None
 
 
-def search_page(request, filterset, *, cap=None):
-    """Return (filterset, page) of the results; when a search of several words finds
-    nothing, look again for the companies with the most of them (the page says so)."""
-    page = paginate(filterset.qs, request.GET, cap=cap)
+def search_page(request, filterset):
+    """Return (filterset, page) of the results, counted up to ``COUNT_CAP``; when a search
+    of several words finds nothing, look again for the companies with the most of them
+    (the page says so)."""
+    page = paginate(filterset.qs, request.GET, cap=COUNT_CAP)
     run = filterset.search
     if run and run.can_widen() and not page.paginator.count:
         run.widen()
         filterset = company_filterset(request.GET, search_run=run)
         filterset.is_valid()
-        page = paginate(filterset.qs, request.GET, cap=cap)
+        page = paginate(filterset.qs, request.GET, cap=COUNT_CAP)
     if run and page.paginator.count > ranking.STAGED_FROM:
         # Many matches: read only the rows up to this page's (the same rows, in the same
         # order, as ranking every match).
@@ -99,7 +100,7 @@ def company_list(request):
     if not filterset.is_valid():
         return render(request, "members/company_list.html", context, status=400)
     try:
-        filterset, page = search_page(request, filterset, cap=COUNT_CAP)
+        filterset, page = search_page(request, filterset)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     decorate(page.object_list, search_query(filterset))
