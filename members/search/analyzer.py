@@ -10,6 +10,7 @@ their position, so that proximity is measured on the text as written.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text import fold
 
@@ -77,14 +78,24 @@ class Token:
     end: int
 
 
+@lru_cache(maxsize=65536)
+def _word(word):
+    """Return (folded, term) of one word as written: the same few thousand words come
+    back in every description, so they are analyzed once per process."""
+    folded = fold(word)
+    return folded, "" if folded in STOP_WORDS else stem(folded)
+
+
+def iter_tokens(text):
+    """Yield the tokens of text one by one, stop words included (with an empty term)."""
+    for position, match in enumerate(WORD.finditer(text or ""), start=1):
+        folded, term = _word(match.group())
+        yield Token(position, term, folded, match.start(), match.end())
+
+
 def tokens(text):
     """Split text into tokens, stop words included (with an empty term)."""
-    result = []
-    for position, match in enumerate(WORD.finditer(text or ""), start=1):
-        folded = fold(match.group())
-        term = "" if folded in STOP_WORDS else stem(folded)
-        result.append(Token(position, term, folded, match.start(), match.end()))
-    return result
+    return list(iter_tokens(text))
 
 
 def compounds(text, found):

@@ -52,14 +52,21 @@ def snippet(text, query, *, words=SNIPPET_WORDS):
     text = text or ""
     if not query or not text:
         return ""
-    found = analyzer.tokens(text)
     matches = _matcher(query)
-    first = next((index for index, token in enumerate(found) if matches(token)), None)
+    # The words up to the snippet's last only: a long description is not read to its end.
+    found, first = [], None
+    for token in analyzer.iter_tokens(text):
+        found.append(token)
+        if first is None and matches(token):
+            first = len(found) - 1
+        if first is not None and len(found) >= max(0, first - words // 3) + words + 1:
+            break
     if first is None:
         return ""
     begin = max(0, first - words // 3)
     last = min(len(found), begin + words) - 1
     start = 0 if begin == 0 else found[begin].start
+    # Past the last word read, the rest of the text is left out (the ellipsis says so).
     end = len(text) if last == len(found) - 1 else found[last].end
     html = _marked(text, found, matches, start, end)
     prefix = ELLIPSIS if start else ""

@@ -86,6 +86,21 @@ def test_highlighting_marks_matched_words_and_escapes_everything_else():
     assert snippet("Rien à voir.", query) == ""
 
 
+def test_a_snippet_is_the_words_around_the_first_match_with_an_ellipsis_where_cut():
+    query = parse("arcade")
+    words = [f"mot{i}" for i in range(60)]
+    early = " ".join(words[:3] + ["arcade"] + words[3:]) + "."
+    assert (
+        snippet(early, query) == " ".join(words[:3] + ["<mark>arcade</mark>"] + words[3:23]) + "…"
+    )
+    late = " ".join(words + ["arcade", "fin"]) + "."
+    assert snippet(late, query) == "…" + " ".join(words[52:] + ["<mark>arcade</mark>", "fin"]) + "."
+    middle = " ".join(words[:30] + ["arcade"] + words[30:])
+    assert snippet(middle, query) == (
+        "…" + " ".join(words[22:30] + ["<mark>arcade</mark>"] + words[30:45]) + "…"
+    )
+
+
 def test_the_page_and_the_api_show_the_marked_snippet(client, register):
     response = client.get(LIST, {"q": "jeu video"})
     assert "<mark>jeux</mark> <mark>vidéo</mark>" in response.text
@@ -215,3 +230,24 @@ def test_words_and_digits_are_not_taken_for_a_vat_number(typed):
 
     assert identifier_in(typed) == ""
     assert identifier_in("FR 44 732 829 320") == "FR44732829320"
+
+
+def test_a_prefix_is_spelt_out_as_the_vocabulary_words_it_starts_when_they_are_few(
+    monkeypatch,
+):
+    from members.search import Search, query
+
+    for name in ("Studio Nord", "Studiolo", "Atelier Sud"):
+        CompanyFactory(trade_name=name)
+    spelt = Search("stud")
+    assert ":*" not in spelt.query.all_words()
+    assert {"studio", "studiolo"} <= set(spelt.query.all_words().replace("|", " ").split())
+    assert sorted(names("stud")) == ["Studio Nord", "Studiolo"]
+    # Still marked as typed.
+    assert str(highlight("Studiolo", spelt.query)) == "<mark>Studiolo</mark>"
+    # A prefix that starts more words than the limit stays a prefix, and finds the same.
+    monkeypatch.setattr(query, "MAX_PREFIX_WORDS", 1)
+    assert "stud:*" in Search("stud").query.all_words()
+    assert sorted(names("stud")) == ["Studio Nord", "Studiolo"]
+    # A prefix that starts no word finds nothing, and costs nothing.
+    assert names("zzq") == []
