@@ -20,6 +20,8 @@ or the typos of a query with nothing corrected.
 the API and the admin all call it.
 """
 
+from contextlib import contextmanager
+
 from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
@@ -238,26 +240,48 @@ def _rest(bucket, driver, bound, found):
     return bucket
 
 
-def _walk_buckets(queryset, conditions, top):
-    """Return the first ``top`` rows of the buckets ``conditions``, in order, each bucket's
-    by id, at a cost bounded whatever each bucket holds.
+def _window(queryset, conditions, bound, top):
+    """Return ``{bucket index: [ids]}``: the first ``top`` rows, in the buckets' order then
+    by id, among the first public companies (up to ``bound``), in one statement."""
+    whens, params = [], []
+    for index, ((sql, found), _driver, walk) in enumerate(conditions):
+        if walk:
+            whens.append(f"WHEN {sql} THEN {index}")
+            params += found
+    if not whens:
+        return {}
+    bucket = CompanySQL(f"(CASE {' '.join(whens)} END)", params, FloatField())
+    rows = (
+        queryset.filter(pk__lte=bound)
+        .annotate(search_bucket=bucket)
+        .order_by(F("search_bucket").asc(nulls_last=True), "pk")
+        .values_list("search_bucket", "pk")[:top]
+    )
+    window = {}
+    for index, pk in rows:
+        if index is not None:  # the exact name's bucket, read on its own
+            window.setdefault(int(index), []).append(pk)
+    return window
 
-    The planner cannot tell a sparse bucket from a dense one (its estimate of a phrase, or
-    of "in the sectors but not in the name", is off by 30 times either way), and a wrong
-    guess costs a scan of every match, or of the whole register. So it is told: each
-    bucket is walked in id order up to the ``WALK``-th public company, and only the rest of
-    a bucket that did not fill there is read through the text indexes. The plan settings
-    last for this transaction only, and are reset before it goes on.
-    """
-    bound = (
+
+def _bound(queryset):
+    """Return the id of the ``WALK``-th public company, or None when there are fewer."""
+    return (
         queryset.model.objects.using(queryset.db)
         .public()
         .order_by("pk")
         .values_list("pk", flat=True)[WALK - 1 : WALK]
         .first()
     )
-    ids, plan, found = [], None, {}
-    with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
+
+
+@contextmanager
+def _planned(using):
+    """Yield ``use(plan)``, which sets the planner settings of ``PLANS[plan]`` for the
+    rest of a transaction of its own; they are reset before it commits (on an error, the
+    rollback undoes them instead)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        plan = None
 
         def use(wanted):
             nonlocal plan
@@ -265,24 +289,115 @@ def _walk_buckets(queryset, conditions, top):
                 cursor.execute(PLANS[wanted])
                 plan = wanted
 
-        for (sql, params), driver, walk in conditions:
+        yield use
+        use(None)
+
+
+def _by_id(queryset, ids, use):
+    """Return the rows of ``ids``, in that order (an index scan: left to itself, the
+    planner also reads the text index of the whole query, several milliseconds for a
+    broad word)."""
+    use("walk")
+    rows = queryset.filter(pk__in=ids).in_bulk()
+    return [rows[pk] for pk in ids]
+
+
+def _walk_buckets(queryset, conditions, top):
+    """Return the first ``top`` rows of the buckets ``conditions``, in order, each bucket's
+    by id, at a cost bounded whatever each bucket holds.
+
+    The planner cannot tell a sparse bucket from a dense one (its estimate of a phrase, or
+    of "in the sectors but not in the name", is off by 30 times either way), and a wrong
+    guess costs a scan of every match, or of the whole register. So it is told: the
+    buckets are first read among the first ``WALK`` public companies, walked in id order
+    (one statement for them all), and only the rest of a bucket that did not fill there
+    is read through the text indexes.
+    """
+    bound = _bound(queryset)
+    ids, found = [], {}
+    with _planned(queryset.db) as use:
+        window = {}
+        if bound is not None:
+            use("walk")
+            window = _window(queryset, conditions, bound, top)
+        for index, ((sql, params), driver, walk) in enumerate(conditions):
             bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
             bucket = bucket.order_by("pk").values_list("pk", flat=True)
             if walk and bound is not None:
-                use("walk")
-                ids += bucket.filter(pk__lte=bound)[: top - len(ids)]
+                ids += window.get(index, [])[: top - len(ids)]
                 bucket = bucket.filter(pk__gt=bound)
             if len(ids) < top:
                 use("indexes")
                 ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
             if len(ids) == top:
                 break
-        # The rows by id (an index scan: left to itself, the planner also reads the text
-        # index of the whole word, several milliseconds for a broad one).
+        return _by_id(queryset, ids, use)
+
+
+def _better_than(query, worst):
+    """Return SQL and parameters that every company whose rules (typos, proximity,
+    attribute, exactness) come before ``worst`` satisfies, through the name, sector and
+    town indexes or the exact name's; or None when no index can find them all (fewer
+    typos, a phrase, or whole words against prefixes: those need every match read)."""
+    typos, proximity, attribute, exactness = worst
+    if typos or proximity:
+        return None
+    parts = []
+    if attribute:
+        # A sum below ``attribute`` over k words has a word in an attribute at most this:
+        best = (int(attribute) + len(query.slots) - 1) // len(query.slots) - 1
+        parts += [
+            _in_attribute(weight, slot.query(LEVELS - 1))
+            for slot in query.slots
+            for weight in WEIGHT_OF_ATTRIBUTE[: best + 1]
+        ]
+    if exactness:
+        parts.append((f"{NAME} = %s", [query.text]))
+    if exactness > 1:
+        whole_possible = all(
+            slot.synonyms or all(word.term in query.known for word in slot.words)
+            for slot in query.slots
+        )
+        if whole_possible:
+            return None
+    if not parts:
+        return None
+    return " OR ".join(f"({sql})" for sql, _params in parts), [p for part in parts for p in part[1]]
+
+
+def _threshold(run, queryset, top):
+    """Return the first ``top`` rows of a query of several words, or None.
+
+    The matches among the first ``WALK`` public companies are ranked whole (walked by
+    id); the last of their first ``top`` rows sets the bar. A company beyond them comes
+    first only when its rules are better, which ``_better_than`` finds through an index;
+    at most ``PROBE`` such companies are ranked, and merged in. Otherwise (too few in the
+    walk, a bar no index can reach, too many above it), None: the caller ranks them all.
+    """
+    bound = _bound(queryset)
+    if bound is None:
+        return None
+    keys = [name for name, rule, _descending in RULES if rule is not rule_words]
+    with _planned(queryset.db) as use:
         use("walk")
-        rows = queryset.filter(pk__in=ids).in_bulk()
-        use(None)  # on an error, the rollback undoes the settings instead
-    return [rows[pk] for pk in ids]
+        window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
+        if len(window) < top:
+            return None
+        better = _better_than(run.query, window[-1][:-1])
+        if better is None:
+            return None
+        use("indexes")
+        candidates = list(
+            queryset.model.objects.using(queryset.db)
+            .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
+            .order_by()
+            .values_list("pk", flat=True)[: PROBE + 1]
+        )
+        if len(candidates) > PROBE:
+            return None
+        beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
+        ids = [row[-1] for row in sorted(window + beyond)[:top]]
+        return _by_id(queryset, ids, use)
 
 
 class Search:
@@ -355,6 +470,8 @@ class Search:
         are the same for every match except the typos and the proximity, so the companies
         with none of either and every word in the name come first. When the ``top`` first
         of those are all of that first tier, they are the first ``top`` of the search.
+        Otherwise it ranks the first companies by id whole, and looks beyond them only
+        for the companies that come before (``_threshold``).
         """
         query = self.query
         if self.partial or query.identifier or not query.slots:
@@ -372,7 +489,9 @@ class Search:
             (row.search_typos, row.search_proximity, row.search_attribute) == (0, 0, 0)
             for row in rows
         )
-        return rows if len(rows) == top and first_tier else None
+        if len(rows) == top and first_tier:
+            return rows
+        return _threshold(self, queryset, top)
 
     def top_rows(self, queryset, top):
         """Return the first ``top`` rows of ``queryset`` (as ``apply`` ranked it), reading

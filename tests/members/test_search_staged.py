@@ -89,3 +89,42 @@ def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(
     for top in (1, 3, 10, len(expected), len(expected) + 5):
         rows = run.first_rows(queryset, top)
         assert [company.slug for company in rows] == expected[:top], (query, top)
+
+
+@pytest.mark.parametrize("walk", [5, 12])  # the bar set by a few companies, or by more
+@pytest.mark.parametrize(
+    "query, staged",
+    [("studio cat", True), ("studio perpignan", False), ("jeu vidéo sète", False)],
+)
+def test_several_words_beyond_the_walk_give_the_full_ranking(
+    mixed_register, monkeypatch, query, staged, walk
+):
+    monkeypatch.setattr(ranking, "WALK", walk)
+    expected = ranked(query, 100)
+    assert expected, query
+    run = Search(query)
+    queryset = run.apply(Company.objects.public())
+    for top in (1, 3, len(expected)):
+        rows = run.first_rows(queryset, top)
+        if top == 1:
+            # A phrase in the name sets a bar that an index reaches; a town's word after
+            # a name's is no phrase, and a phrase may hide in any description.
+            assert (rows is not None) == staged, query
+        if rows is not None:  # None: the caller ranks every match
+            assert [company.slug for company in rows] == expected[:top], (query, top)
+
+
+def test_several_words_look_beyond_the_walk_for_the_better_companies(monkeypatch):
+    """The first companies by id set the bar (the phrase in a sector); a company beyond
+    them with the phrase in its name comes first, found through the name's index."""
+    sector = SectorFactory(slug="atelier-studio", name="Atelier studio", name_en="Studio")
+    early = [
+        CompanyFactory(trade_name=name, sectors=[sector]) for name in ["Alpha", "Beta", "Gamma"]
+    ]
+    late = CompanyFactory(trade_name="Atelier Studio Delta")
+    monkeypatch.setattr(ranking, "WALK", 3)
+    run = Search("atelier studio")
+    queryset = run.apply(Company.objects.public())
+    rows = run.first_rows(queryset, 3)
+    assert [company.slug for company in rows] == [late.slug, early[0].slug, early[1].slug]
+    assert [company.slug for company in rows] == ranked("atelier studio", 3)
