@@ -21,6 +21,7 @@ the API and the admin all call it.
 """
 
 from contextlib import contextmanager
+from itertools import product
 
 from django.db import connections, transaction
 from django.db.models import (
@@ -334,23 +335,56 @@ def _walk_buckets(queryset, conditions, top):
         return _by_id(queryset, ids, use)
 
 
+def _attributes_below(query, total):
+    """Return SQL and parameters that a company whose attribute rule (the sum over the
+    words of the best attribute each is in) is below ``total`` satisfies: for each most
+    generous split of ``total - 1`` among the words, every word in an attribute at most
+    its share (a share of 3, the descriptions, asks nothing). None past 4 words (the
+    splits would be thousands)."""
+    last = len(WEIGHT_OF_ATTRIBUTE)
+    if len(query.slots) > 4:
+        return None
+    shares = [
+        split
+        for split in product(range(last + 1), repeat=len(query.slots))
+        if sum(split) <= total - 1
+        and not any(sum(split) + 1 <= total - 1 and split[i] < last for i in range(len(split)))
+    ]
+    alternatives = []
+    for split in shares:
+        words = [
+            _any(
+                [
+                    _in_attribute(weight, slot.query(LEVELS - 1))
+                    for weight in WEIGHT_OF_ATTRIBUTE[: share + 1]
+                ]
+            )
+            for slot, share in zip(query.slots, split, strict=True)
+            if share < last
+        ]
+        alternatives.append(_all(words))
+    return _any(alternatives)
+
+
+def _any(parts):
+    return "(" + " OR ".join(f"({part[0]})" for part in parts) + ")", [
+        p for part in parts for p in part[1]
+    ]
+
+
 def _better_than(query, worst):
     """Return SQL and parameters that every company whose rules (typos, proximity,
     attribute, exactness) come before ``worst`` satisfies, through the name, sector and
     town indexes or the exact name's; or None when no index can find them all (fewer
     typos, a phrase, or whole words against prefixes: those need every match read)."""
-    typos, proximity, attribute, exactness = worst
+    typos, proximity, attribute, exactness = (int(value) for value in worst)
     if typos or proximity:
         return None
     parts = []
     if attribute:
-        # A sum below ``attribute`` over k words has a word in an attribute at most this:
-        best = (int(attribute) + len(query.slots) - 1) // len(query.slots) - 1
-        parts += [
-            _in_attribute(weight, slot.query(LEVELS - 1))
-            for slot in query.slots
-            for weight in WEIGHT_OF_ATTRIBUTE[: best + 1]
-        ]
+        parts.append(_attributes_below(query, attribute))
+        if parts[-1] is None:
+            return None
     if exactness:
         parts.append((f"{NAME} = %s", [query.text]))
     if exactness > 1:
@@ -360,9 +394,7 @@ def _better_than(query, worst):
         )
         if whole_possible:
             return None
-    if not parts:
-        return None
-    return " OR ".join(f"({sql})" for sql, _params in parts), [p for part in parts for p in part[1]]
+    return _any(parts) if parts else None
 
 
 def _threshold(run, queryset, top):

@@ -115,16 +115,18 @@ def test_several_words_beyond_the_walk_give_the_full_ranking(
 
 
 def test_several_words_look_beyond_the_walk_for_the_better_companies(monkeypatch):
-    """The first companies by id set the bar (the phrase in a sector); a company beyond
-    them with the phrase in its name comes first, found through the name's index."""
+    """The first companies by id set the bar (the phrase in a sector); beyond them, a
+    company with the phrase in its name comes first, then one with a word in its name
+    and the phrase in its sector: each found through the name's and sectors' indexes."""
     sector = SectorFactory(slug="atelier-studio", name="Atelier studio", name_en="Studio")
     early = [
         CompanyFactory(trade_name=name, sectors=[sector]) for name in ["Alpha", "Beta", "Gamma"]
     ]
-    late = CompanyFactory(trade_name="Atelier Studio Delta")
+    in_name = CompanyFactory(trade_name="Atelier Studio Delta")
+    split = CompanyFactory(trade_name="Atelier Epsilon", sectors=[sector])
     monkeypatch.setattr(ranking, "WALK", 3)
     run = Search("atelier studio")
     queryset = run.apply(Company.objects.public())
     rows = run.first_rows(queryset, 3)
-    assert [company.slug for company in rows] == [late.slug, early[0].slug, early[1].slug]
+    assert [company.slug for company in rows] == [in_name.slug, split.slug, early[0].slug]
     assert [company.slug for company in rows] == ranked("atelier studio", 3)
