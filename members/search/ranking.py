@@ -337,33 +337,32 @@ def _walk_buckets(queryset, conditions, top):
 
 def _attributes_below(query, total):
     """Return SQL and parameters that a company whose attribute rule (the sum over the
-    words of the best attribute each is in) is below ``total`` satisfies: for each most
-    generous split of ``total - 1`` among the words, every word in an attribute at most
-    its share (a share of 3, the descriptions, asks nothing). None past 4 words (the
-    splits would be thousands)."""
+    words of the best attribute each is in) is below ``total`` satisfies, or None past 4
+    words (the splits would be thousands).
+
+    Such a company has every word within its share of one of the most generous splits of
+    ``total - 1`` among the words (a share of 3, the descriptions, asks nothing). Of each
+    split, only the word with the smallest share is asked for: one word in a few
+    attributes is a union of plain lookups in their indexes, which PostgreSQL reads
+    without looking at a row, where a conjunction of attributes is checked row by row
+    (20 ms for "design graphique", whose 6,000 names with "design" it would read)."""
     last = len(WEIGHT_OF_ATTRIBUTE)
     if len(query.slots) > 4:
         return None
-    shares = [
-        split
-        for split in product(range(last + 1), repeat=len(query.slots))
-        if sum(split) <= total - 1
-        and not any(sum(split) + 1 <= total - 1 and split[i] < last for i in range(len(split)))
-    ]
-    alternatives = []
-    for split in shares:
-        words = [
-            _any(
-                [
-                    _in_attribute(weight, slot.query(LEVELS - 1))
-                    for weight in WEIGHT_OF_ATTRIBUTE[: share + 1]
-                ]
-            )
-            for slot, share in zip(query.slots, split, strict=True)
-            if share < last
+    asked = set()
+    for split in product(range(last + 1), repeat=len(query.slots)):
+        generous = sum(split) <= total - 1 and not any(
+            sum(split) + 1 <= total - 1 and share < last for share in split
+        )
+        if generous:
+            asked.add(min((share, index) for index, share in enumerate(split)))
+    return _any(
+        [
+            _in_attribute(weight, query.slots[index].query(LEVELS - 1))
+            for share, index in sorted(asked)
+            for weight in WEIGHT_OF_ATTRIBUTE[: share + 1]
         ]
-        alternatives.append(_all(words))
-    return _any(alternatives)
+    )
 
 
 def _any(parts):
