@@ -20,32 +20,22 @@ or the typos of a query with nothing corrected.
 the API and the admin all call it.
 """
 
-from contextlib import contextmanager
-from itertools import product
-
-from django.db import connections, transaction
-from django.db.models import (
-    BooleanField,
-    Expression,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Q,
-    Value,
-)
+from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Q, Value
 
 from .identifiers import identifier_condition
 from .query import LEVELS, expand, parse
-
-VECTOR = "{vector}"
-NAME = "{name}"
-# The name's terms alone, as the name index (migration 0030_search_name_index) has them.
-NAME_VECTOR = "ts_filter({vector}, '{a}'::\"char\"[])"
-WEIGHT_OF_ATTRIBUTE = ("A", "B", "C")  # anything else is a description (D)
-
-
-def _matches(tsquery):
-    return f"({VECTOR} @@ %s::tsquery)", [tsquery]
+from .sql import (
+    NAME,
+    NAME_VECTOR,
+    VECTOR,
+    WEIGHT_OF_ATTRIBUTE,
+    CompanySQL,
+    all_of,
+    in_attribute,
+    matches,
+    negate,
+)
+from .staged import threshold, walk_buckets
 
 
 def _sum(parts):
@@ -58,7 +48,7 @@ def rule_words(query):
     """The number of query words found (a synonym counts for the words it stands for)."""
     parts = []
     for slot in query.slots:
-        sql, params = _matches(slot.query(LEVELS - 1))
+        sql, params = matches(slot.query(LEVELS - 1))
         parts.append((f"(CASE WHEN {sql} THEN {slot.size} ELSE 0 END)", params))
     return _sum(parts)
 
@@ -73,7 +63,7 @@ def rule_typos(query):
         for typos, level in ((0, 1), (1, 2), (2, 3)):
             # A level with no correction of its own would only repeat the one before.
             if level == 1 or any(word.levels[level] for word in slot.words):
-                sql, found = _matches(slot.query(level))
+                sql, found = matches(slot.query(level))
                 whens.append(f"WHEN {sql} THEN {typos}")
                 params += found
         parts.append((f"(CASE {' '.join(whens)} ELSE 0 END)", params))
@@ -84,7 +74,7 @@ def rule_proximity(query):
     """0 when the words are found as typed, adjacent and in order; 1 otherwise."""
     if len(query.slots) < 2:
         return "0", []
-    sql, params = _matches(query.phrase())
+    sql, params = matches(query.phrase())
     return f"(CASE WHEN {sql} THEN 0 ELSE 1 END)", params
 
 
@@ -94,7 +84,7 @@ def rule_attribute(query):
     for slot in query.slots:
         whens, params = [], []
         for rank, weight in enumerate(WEIGHT_OF_ATTRIBUTE):
-            sql, found = _matches(slot.query(LEVELS - 1, weight))
+            sql, found = matches(slot.query(LEVELS - 1, weight))
             whens.append(f"WHEN {sql} THEN {rank}")
             params += found
         parts.append((f"(CASE {' '.join(whens)} ELSE 3 END)", params))
@@ -103,25 +93,11 @@ def rule_attribute(query):
 
 def rule_exactness(query):
     """0 for the exact name, 1 when every word is found whole, 2 with a prefix."""
-    sql, params = _matches(query.all_words(0))
+    sql, params = matches(query.all_words(0))
     return (
         f"(CASE WHEN {NAME} = %s THEN 0 WHEN {sql} THEN 1 ELSE 2 END)",
         [query.text, *params],
     )
-
-
-def _in_attribute(weight, tsquery):
-    """The terms of one attribute match: through that attribute's own index (migrations
-    0030 and 0034), whose statistics tell the planner how many companies it holds."""
-    return f"(ts_filter({VECTOR}, '{{{weight.lower()}}}'::\"char\"[]) @@ %s::tsquery)", [tsquery]
-
-
-def _all(parts):
-    return " AND ".join(part[0] for part in parts), [p for part in parts for p in part[1]]
-
-
-def _not(part):
-    return f"NOT {part[0]}", part[1]
 
 
 def buckets(query):
@@ -144,29 +120,30 @@ def buckets(query):
     prefixes = any(word.levels[1] for word in slot.words)
     whole_possible = bool(slot.synonyms) or all(word.term in query.known for word in slot.words)
     exact_name = (f"{NAME} = %s", [query.text])
-    whole = _matches(query.all_words(0))
+    whole = matches(query.all_words(0))
     found = []
     for typos, level in enumerate(levels):
-        typo_part = [_matches(slot.query(level))]
+        typo_part = [matches(slot.query(level))]
         if typos:
-            typo_part.append(_not(_matches(slot.query(levels[typos - 1]))))
+            typo_part.append(negate(matches(slot.query(levels[typos - 1]))))
         for rank in range(len(WEIGHT_OF_ATTRIBUTE) + 1):
             attribute_part = [
-                _not(_in_attribute(weight, every_level)) for weight in WEIGHT_OF_ATTRIBUTE[:rank]
+                negate(in_attribute(weight, every_level)) for weight in WEIGHT_OF_ATTRIBUTE[:rank]
             ]
             driver = None
             if rank < len(WEIGHT_OF_ATTRIBUTE):
-                driver = _in_attribute(WEIGHT_OF_ATTRIBUTE[rank], every_level)
+                driver = in_attribute(WEIGHT_OF_ATTRIBUTE[rank], every_level)
                 attribute_part.append(driver)
             exactness = []
             if not typos and not rank and whole_possible:
                 exactness.append(([exact_name], exact_name, False))
             if not typos and whole_possible:
-                exactness.append(([_not(exact_name), whole], driver, True))
+                exactness.append(([negate(exact_name), whole], driver, True))
             if typos or prefixes:
-                exactness.append(([_not(exact_name), _not(whole)], driver, True))
+                exactness.append(([negate(exact_name), negate(whole)], driver, True))
             found += [
-                (_all(typo_part + attribute_part + part), by, walk) for part, by, walk in exactness
+                (all_of(typo_part + attribute_part + part), by, walk)
+                for part, by, walk in exactness
             ]
     return found
 
@@ -179,27 +156,9 @@ RULES = [
     ("search_attribute", rule_attribute, False),
     ("search_exactness", rule_exactness, False),
 ]
-
-
-class CompanySQL(Expression):
-    """SQL over the outer company's search columns, wherever the company table is aliased
-    (a subquery of the facets, a join of the admin)."""
-
-    def __init__(self, sql, params, output_field):
-        super().__init__(output_field=output_field)
-        self.sql, self.params = sql, list(params)
-        self.columns = [F("search_vector"), F("search_name")]
-
-    def get_source_expressions(self):
-        return self.columns
-
-    def set_source_expressions(self, exprs):
-        self.columns = list(exprs)
-
-    def as_sql(self, compiler, connection):
-        vector, _params = compiler.compile(self.columns[0])
-        name, _params = compiler.compile(self.columns[1])
-        return self.sql.replace(VECTOR, vector).replace(NAME, name), self.params
+# The annotations that order the matches of one search before the id (the number of
+# words found is the same for all, but in a widened search, which is never staged).
+RANKED_BY = [name for name, rule, _descending in RULES if rule is not rule_words]
 
 
 def _text_condition(tsquery):
@@ -209,226 +168,6 @@ def _text_condition(tsquery):
 # From this many matches, a search reads only the rows it shows (``Search.first_rows``);
 # fewer are ranked whole at once, which costs less than the walk's steps.
 STAGED_FROM = 200
-# Each bucket is first walked by id over the first WALK public companies: a dense bucket
-# (a broad word's, 1% of the register or more) fills the page there, reading at most
-# that many rows; a sparser one is then read through the text indexes alone, from at most
-# PROBE companies that its driver's index finds.
-WALK = 1000
-PROBE = 1000
-PLANS = {
-    "walk": "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off; "
-    "SET LOCAL enable_seqscan = off",
-    "indexes": "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on; "
-    "SET LOCAL enable_seqscan = off",
-    None: "RESET enable_seqscan; RESET enable_indexscan; RESET enable_bitmapscan",
-}
-
-
-def _rest(bucket, driver, bound, found):
-    """Return the rest of a bucket that the walk did not fill, by id: from the companies
-    its driver's own index finds, when they are not too many (the planner, misled by the
-    rules' overlapping conditions, would otherwise read every match of the word).
-    ``found`` keeps each driver's companies for the next buckets of the same walk."""
-    if driver is not None:
-        key = (driver[0], tuple(driver[1]))
-        if key not in found:
-            candidates = bucket.model.objects.using(bucket.db).filter(
-                CompanySQL(*driver, BooleanField()), pk__gt=bound or 0
-            )
-            found[key] = list(candidates.order_by().values_list("pk", flat=True)[:PROBE])
-        if len(found[key]) < PROBE:
-            return bucket.filter(pk__in=found[key])
-    return bucket
-
-
-def _window(queryset, conditions, bound, top):
-    """Return ``{bucket index: [ids]}``: the first ``top`` rows, in the buckets' order then
-    by id, among the first public companies (up to ``bound``), in one statement."""
-    whens, params = [], []
-    for index, ((sql, found), _driver, walk) in enumerate(conditions):
-        if walk:
-            whens.append(f"WHEN {sql} THEN {index}")
-            params += found
-    if not whens:
-        return {}
-    bucket = CompanySQL(f"(CASE {' '.join(whens)} END)", params, FloatField())
-    rows = (
-        queryset.filter(pk__lte=bound)
-        .annotate(search_bucket=bucket)
-        .order_by(F("search_bucket").asc(nulls_last=True), "pk")
-        .values_list("search_bucket", "pk")[:top]
-    )
-    window = {}
-    for index, pk in rows:
-        if index is not None:  # the exact name's bucket, read on its own
-            window.setdefault(int(index), []).append(pk)
-    return window
-
-
-def _bound(queryset):
-    """Return the id of the ``WALK``-th public company, or None when there are fewer."""
-    return (
-        queryset.model.objects.using(queryset.db)
-        .public()
-        .order_by("pk")
-        .values_list("pk", flat=True)[WALK - 1 : WALK]
-        .first()
-    )
-
-
-@contextmanager
-def _planned(using):
-    """Yield ``use(plan)``, which sets the planner settings of ``PLANS[plan]`` for the
-    rest of a transaction of its own; they are reset before it commits (on an error, the
-    rollback undoes them instead)."""
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        plan = None
-
-        def use(wanted):
-            nonlocal plan
-            if wanted != plan:
-                cursor.execute(PLANS[wanted])
-                plan = wanted
-
-        yield use
-        use(None)
-
-
-def _by_id(queryset, ids, use):
-    """Return the rows of ``ids``, in that order (an index scan: left to itself, the
-    planner also reads the text index of the whole query, several milliseconds for a
-    broad word)."""
-    use("walk")
-    rows = queryset.filter(pk__in=ids).in_bulk()
-    return [rows[pk] for pk in ids]
-
-
-def _walk_buckets(queryset, conditions, top):
-    """Return the first ``top`` rows of the buckets ``conditions``, in order, each bucket's
-    by id, at a cost bounded whatever each bucket holds.
-
-    The planner cannot tell a sparse bucket from a dense one (its estimate of a phrase, or
-    of "in the sectors but not in the name", is off by 30 times either way), and a wrong
-    guess costs a scan of every match, or of the whole register. So it is told: the
-    buckets are first read among the first ``WALK`` public companies, walked in id order
-    (one statement for them all), and only the rest of a bucket that did not fill there
-    is read through the text indexes.
-    """
-    bound = _bound(queryset)
-    ids, found = [], {}
-    with _planned(queryset.db) as use:
-        window = {}
-        if bound is not None:
-            use("walk")
-            window = _window(queryset, conditions, bound, top)
-        for index, ((sql, params), driver, walk) in enumerate(conditions):
-            bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
-            bucket = bucket.order_by("pk").values_list("pk", flat=True)
-            if walk and bound is not None:
-                ids += window.get(index, [])[: top - len(ids)]
-                bucket = bucket.filter(pk__gt=bound)
-            if len(ids) < top:
-                use("indexes")
-                ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
-            if len(ids) == top:
-                break
-        return _by_id(queryset, ids, use)
-
-
-def _attributes_below(query, total):
-    """Return SQL and parameters that a company whose attribute rule (the sum over the
-    words of the best attribute each is in) is below ``total`` satisfies, or None past 4
-    words (the splits would be thousands).
-
-    Such a company has every word within its share of one of the most generous splits of
-    ``total - 1`` among the words (a share of 3, the descriptions, asks nothing). Of each
-    split, only the word with the smallest share is asked for: one word in a few
-    attributes is a union of plain lookups in their indexes, which PostgreSQL reads
-    without looking at a row, where a conjunction of attributes is checked row by row
-    (20 ms for "design graphique", whose 6,000 names with "design" it would read)."""
-    last = len(WEIGHT_OF_ATTRIBUTE)
-    if len(query.slots) > 4:
-        return None
-    asked = set()
-    for split in product(range(last + 1), repeat=len(query.slots)):
-        generous = sum(split) <= total - 1 and not any(
-            sum(split) + 1 <= total - 1 and share < last for share in split
-        )
-        if generous:
-            asked.add(min((share, index) for index, share in enumerate(split)))
-    return _any(
-        [
-            _in_attribute(weight, query.slots[index].query(LEVELS - 1))
-            for share, index in sorted(asked)
-            for weight in WEIGHT_OF_ATTRIBUTE[: share + 1]
-        ]
-    )
-
-
-def _any(parts):
-    return "(" + " OR ".join(f"({part[0]})" for part in parts) + ")", [
-        p for part in parts for p in part[1]
-    ]
-
-
-def _better_than(query, worst):
-    """Return SQL and parameters that every company whose rules (typos, proximity,
-    attribute, exactness) come before ``worst`` satisfies, through the name, sector and
-    town indexes or the exact name's; or None when no index can find them all (fewer
-    typos, a phrase, or whole words against prefixes: those need every match read)."""
-    typos, proximity, attribute, exactness = (int(value) for value in worst)
-    if typos or proximity:
-        return None
-    parts = []
-    if attribute:
-        parts.append(_attributes_below(query, attribute))
-        if parts[-1] is None:
-            return None
-    if exactness:
-        parts.append((f"{NAME} = %s", [query.text]))
-    if exactness > 1:
-        whole_possible = all(
-            slot.synonyms or all(word.term in query.known for word in slot.words)
-            for slot in query.slots
-        )
-        if whole_possible:
-            return None
-    return _any(parts) if parts else None
-
-
-def _threshold(run, queryset, top):
-    """Return the first ``top`` rows of a query of several words, or None.
-
-    The matches among the first ``WALK`` public companies are ranked whole (walked by
-    id); the last of their first ``top`` rows sets the bar. A company beyond them comes
-    first only when its rules are better, which ``_better_than`` finds through an index;
-    at most ``PROBE`` such companies are ranked, and merged in. Otherwise (too few in the
-    walk, a bar no index can reach, too many above it), None: the caller ranks them all.
-    """
-    bound = _bound(queryset)
-    if bound is None:
-        return None
-    keys = [name for name, rule, _descending in RULES if rule is not rule_words]
-    with _planned(queryset.db) as use:
-        use("walk")
-        window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
-        if len(window) < top:
-            return None
-        better = _better_than(run.query, window[-1][:-1])
-        if better is None:
-            return None
-        use("indexes")
-        candidates = list(
-            queryset.model.objects.using(queryset.db)
-            .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
-            .order_by()
-            .values_list("pk", flat=True)[: PROBE + 1]
-        )
-        if len(candidates) > PROBE:
-            return None
-        beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
-        ids = [row[-1] for row in sorted(window + beyond)[:top]]
-        return _by_id(queryset, ids, use)
 
 
 class Search:
@@ -522,7 +261,9 @@ class Search:
         )
         if len(rows) == top and first_tier:
             return rows
-        return _threshold(self, queryset, top)
+        return threshold(
+            query, queryset, top, [name for name, rule, _desc in RULES if rule is not rule_words]
+        )
 
     def top_rows(self, queryset, top):
         """Return the first ``top`` rows of ``queryset`` (as ``apply`` ranked it), reading
@@ -534,7 +275,7 @@ class Search:
 
     def _walk(self, queryset, top):
         """The first ``top`` rows of a one-word query, through its buckets."""
-        return _walk_buckets(queryset, buckets(self.query), top)
+        return walk_buckets(queryset, buckets(self.query), top)
 
 
 def search(queryset, raw):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from members.models import Company, Synonym
-from members.search import Search, ranking, search
+from members.search import Search, ranking, search, staged
 
 from .factories import CompanyFactory, SectorFactory
 
@@ -81,7 +81,7 @@ def mixed_register():
 def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(
     mixed_register, monkeypatch, query, walk
 ):
-    monkeypatch.setattr(ranking, "WALK", walk)
+    monkeypatch.setattr(staged, "WALK", walk)
     expected = ranked(query, 100)
     assert expected, query
     run = Search(query)
@@ -93,13 +93,13 @@ def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(
 
 @pytest.mark.parametrize("walk", [5, 12])  # the bar set by a few companies, or by more
 @pytest.mark.parametrize(
-    "query, staged",
+    "query, shortcut",
     [("studio cat", True), ("studio perpignan", False), ("jeu vidéo sète", False)],
 )
 def test_several_words_beyond_the_walk_give_the_full_ranking(
-    mixed_register, monkeypatch, query, staged, walk
+    mixed_register, monkeypatch, query, shortcut, walk
 ):
-    monkeypatch.setattr(ranking, "WALK", walk)
+    monkeypatch.setattr(staged, "WALK", walk)
     expected = ranked(query, 100)
     assert expected, query
     run = Search(query)
@@ -109,7 +109,7 @@ def test_several_words_beyond_the_walk_give_the_full_ranking(
         if top == 1:
             # A phrase in the name sets a bar that an index reaches; a town's word after
             # a name's is no phrase, and a phrase may hide in any description.
-            assert (rows is not None) == staged, query
+            assert (rows is not None) == shortcut, query
         if rows is not None:  # None: the caller ranks every match
             assert [company.slug for company in rows] == expected[:top], (query, top)
 
@@ -124,7 +124,7 @@ def test_several_words_look_beyond_the_walk_for_the_better_companies(monkeypatch
     ]
     in_name = CompanyFactory(trade_name="Atelier Studio Delta")
     split = CompanyFactory(trade_name="Atelier Epsilon", sectors=[sector])
-    monkeypatch.setattr(ranking, "WALK", 3)
+    monkeypatch.setattr(staged, "WALK", 3)
     run = Search("atelier studio")
     queryset = run.apply(Company.objects.public())
     rows = run.first_rows(queryset, 3)

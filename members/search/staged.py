@@ -1,0 +1,234 @@
+"""Reading the first rows of a ranked search without ranking every match.
+
+The ranking rules (``members.search.ranking``) order the matches with the company id
+last; a page needs only its own rows. A one-word search walks the buckets of equal rules
+(``walk_buckets``); a search of several words ranks the first companies by id whole and
+looks beyond them only for better ones (``threshold``). Both give exactly the rows that
+ranking every match would, at a cost bounded whatever the word matches (a third of the
+register, or a handful), and tell PostgreSQL's planner which plan to use, for the
+statements of one transaction only.
+"""
+
+from contextlib import contextmanager
+from itertools import product
+
+from django.db import connections, transaction
+from django.db.models import BooleanField, F, FloatField
+
+from .query import LEVELS
+from .sql import NAME, WEIGHT_OF_ATTRIBUTE, CompanySQL, any_of, in_attribute
+
+# Each bucket is first walked by id over the first WALK public companies: a dense bucket
+# (a broad word's, 1% of the register or more) fills the page there, reading at most
+# that many rows; a sparser one is then read through the text indexes alone, from at most
+# PROBE companies that its driver's index finds.
+WALK = 1000
+PROBE = 1000
+PLANS = {
+    "walk": "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off; "
+    "SET LOCAL enable_seqscan = off",
+    "indexes": "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on; "
+    "SET LOCAL enable_seqscan = off",
+    None: "RESET enable_seqscan; RESET enable_indexscan; RESET enable_bitmapscan",
+}
+
+
+def _rest(bucket, driver, bound, found):
+    """Return the rest of a bucket that the walk did not fill, by id: from the companies
+    its driver's own index finds, when they are not too many (the planner, misled by the
+    rules' overlapping conditions, would otherwise read every match of the word).
+    ``found`` keeps each driver's companies for the next buckets of the same walk."""
+    if driver is not None:
+        key = (driver[0], tuple(driver[1]))
+        if key not in found:
+            candidates = bucket.model.objects.using(bucket.db).filter(
+                CompanySQL(*driver, BooleanField()), pk__gt=bound or 0
+            )
+            found[key] = list(candidates.order_by().values_list("pk", flat=True)[:PROBE])
+        if len(found[key]) < PROBE:
+            return bucket.filter(pk__in=found[key])
+    return bucket
+
+
+def _window(queryset, conditions, bound, top):
+    """Return ``{bucket index: [ids]}``: the first ``top`` rows, in the buckets' order then
+    by id, among the first public companies (up to ``bound``), in one statement."""
+    whens, params = [], []
+    for index, ((sql, found), _driver, walk) in enumerate(conditions):
+        if walk:
+            whens.append(f"WHEN {sql} THEN {index}")
+            params += found
+    if not whens:
+        return {}
+    bucket = CompanySQL(f"(CASE {' '.join(whens)} END)", params, FloatField())
+    rows = (
+        queryset.filter(pk__lte=bound)
+        .annotate(search_bucket=bucket)
+        .order_by(F("search_bucket").asc(nulls_last=True), "pk")
+        .values_list("search_bucket", "pk")[:top]
+    )
+    window = {}
+    for index, pk in rows:
+        if index is not None:  # the exact name's bucket, read on its own
+            window.setdefault(int(index), []).append(pk)
+    return window
+
+
+def _bound(queryset):
+    """Return the id of the ``WALK``-th public company, or None when there are fewer."""
+    return (
+        queryset.model.objects.using(queryset.db)
+        .public()
+        .order_by("pk")
+        .values_list("pk", flat=True)[WALK - 1 : WALK]
+        .first()
+    )
+
+
+@contextmanager
+def _planned(using):
+    """Yield ``use(plan)``, which sets the planner settings of ``PLANS[plan]`` for the
+    rest of a transaction of its own; they are reset before it commits (on an error, the
+    rollback undoes them instead)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        plan = None
+
+        def use(wanted):
+            nonlocal plan
+            if wanted != plan:
+                cursor.execute(PLANS[wanted])
+                plan = wanted
+
+        yield use
+        use(None)
+
+
+def _by_id(queryset, ids, use):
+    """Return the rows of ``ids``, in that order (an index scan: left to itself, the
+    planner also reads the text index of the whole query, several milliseconds for a
+    broad word)."""
+    use("walk")
+    rows = queryset.filter(pk__in=ids).in_bulk()
+    return [rows[pk] for pk in ids]
+
+
+def walk_buckets(queryset, conditions, top):
+    """Return the first ``top`` rows of the buckets ``conditions``, in order, each bucket's
+    by id, at a cost bounded whatever each bucket holds.
+
+    The planner cannot tell a sparse bucket from a dense one (its estimate of a phrase, or
+    of "in the sectors but not in the name", is off by 30 times either way), and a wrong
+    guess costs a scan of every match, or of the whole register. So it is told: the
+    buckets are first read among the first ``WALK`` public companies, walked in id order
+    (one statement for them all), and only the rest of a bucket that did not fill there
+    is read through the text indexes.
+    """
+    bound = _bound(queryset)
+    ids, found = [], {}
+    with _planned(queryset.db) as use:
+        window = {}
+        if bound is not None:
+            use("walk")
+            window = _window(queryset, conditions, bound, top)
+        for index, ((sql, params), driver, walk) in enumerate(conditions):
+            bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
+            bucket = bucket.order_by("pk").values_list("pk", flat=True)
+            if walk and bound is not None:
+                ids += window.get(index, [])[: top - len(ids)]
+                bucket = bucket.filter(pk__gt=bound)
+            if len(ids) < top:
+                use("indexes")
+                ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
+            if len(ids) == top:
+                break
+        return _by_id(queryset, ids, use)
+
+
+def _attributes_below(query, total):
+    """Return SQL and parameters that a company whose attribute rule (the sum over the
+    words of the best attribute each is in) is below ``total`` satisfies, or None past 4
+    words (the splits would be thousands).
+
+    Such a company has every word within its share of one of the most generous splits of
+    ``total - 1`` among the words (a share of 3, the descriptions, asks nothing). Of each
+    split, only the word with the smallest share is asked for: one word in a few
+    attributes is a union of plain lookups in their indexes, which PostgreSQL reads
+    without looking at a row, where a conjunction of attributes is checked row by row
+    (20 ms for "design graphique", whose 6,000 names with "design" it would read)."""
+    last = len(WEIGHT_OF_ATTRIBUTE)
+    if len(query.slots) > 4:
+        return None
+    asked = set()
+    for split in product(range(last + 1), repeat=len(query.slots)):
+        generous = sum(split) <= total - 1 and not any(
+            sum(split) + 1 <= total - 1 and share < last for share in split
+        )
+        if generous:
+            asked.add(min((share, index) for index, share in enumerate(split)))
+    return any_of(
+        [
+            in_attribute(weight, query.slots[index].query(LEVELS - 1))
+            for share, index in sorted(asked)
+            for weight in WEIGHT_OF_ATTRIBUTE[: share + 1]
+        ]
+    )
+
+
+def _better_than(query, worst):
+    """Return SQL and parameters that every company whose rules (typos, proximity,
+    attribute, exactness) come before ``worst`` satisfies, through the name, sector and
+    town indexes or the exact name's; or None when no index can find them all (fewer
+    typos, a phrase, or whole words against prefixes: those need every match read)."""
+    typos, proximity, attribute, exactness = (int(value) for value in worst)
+    if typos or proximity:
+        return None
+    parts = []
+    if attribute:
+        parts.append(_attributes_below(query, attribute))
+        if parts[-1] is None:
+            return None
+    if exactness:
+        parts.append((f"{NAME} = %s", [query.text]))
+    if exactness > 1:
+        whole_possible = all(
+            slot.synonyms or all(word.term in query.known for word in slot.words)
+            for slot in query.slots
+        )
+        if whole_possible:
+            return None
+    return any_of(parts) if parts else None
+
+
+def threshold(query, queryset, top, keys):
+    """Return the first ``top`` rows of ``queryset``, a search of several words (``query``)
+    ranked by the annotations ``keys`` then the id, or None.
+
+    The matches among the first ``WALK`` public companies are ranked whole (walked by
+    id); the last of their first ``top`` rows sets the bar. A company beyond them comes
+    first only when its rules are better, which ``_better_than`` finds through an index;
+    at most ``PROBE`` such companies are ranked, and merged in. Otherwise (too few in the
+    walk, a bar no index can reach, too many above it), None: the caller ranks them all.
+    """
+    bound = _bound(queryset)
+    if bound is None:
+        return None
+    with _planned(queryset.db) as use:
+        use("walk")
+        window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
+        if len(window) < top:
+            return None
+        better = _better_than(query, window[-1][:-1])
+        if better is None:
+            return None
+        use("indexes")
+        candidates = list(
+            queryset.model.objects.using(queryset.db)
+            .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
+            .order_by()
+            .values_list("pk", flat=True)[: PROBE + 1]
+        )
+        if len(candidates) > PROBE:
+            return None
+        beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
+        ids = [row[-1] for row in sorted(window + beyond)[:top]]
+        return _by_id(queryset, ids, use)
