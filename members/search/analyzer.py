@@ -78,12 +78,24 @@ class Token:
     end: int
 
 
-@lru_cache(maxsize=65536)
+def _analyze(word):
+    # Folding may spell a character out as others that are no letter ("⑴" is "(1)"):
+    # only letters and digits make a term, so that a query's text never holds an operator.
+    folded = "".join(WORD.findall(fold(word)))
+    return folded, "" if folded in STOP_WORDS else stem(folded)
+
+
+_analyze_cached = lru_cache(maxsize=65536)(_analyze)
+CACHED_WORD_LENGTH = 40
+
+
 def _word(word):
     """Return (folded, term) of one word as written: the same few thousand words come
-    back in every description, so they are analyzed once per process."""
-    folded = fold(word)
-    return folded, "" if folded in STOP_WORDS else stem(folded)
+    back in every description, so they are analyzed once per process (not a long run of
+    letters, a pasted code or link, which would only fill the cache)."""
+    if len(word) > CACHED_WORD_LENGTH:
+        return _analyze(word)
+    return _analyze_cached(word)
 
 
 def iter_tokens(text):

@@ -206,7 +206,9 @@ def parse(raw):
 
 # Trigram candidates from the vocabulary's index, of a length within reach (an index too),
 # confirmed by fuzzystrmatch. A swap of two letters costs 2 there: the bound is one more,
-# and ``typos`` (Python) counts it as 1.
+# and ``typos`` (Python) counts it as 1. The words that start with a prefix are a range of
+# the pattern index (migration 0036): byte order, the prefix up to the prefix followed by
+# the last code point (LIKE would read every word, its pattern being no constant).
 EXPAND_SQL = """
 SELECT 'typo', q.i, w.word
 FROM unnest(%s::text[], %s::int[], %s::int[]) AS q(term, k, i)
@@ -222,8 +224,9 @@ UNION ALL
 SELECT 'prefix', 0, p.prefix || ' ' || w.word
 FROM unnest(%s::text[]) AS p(prefix)
 CROSS JOIN LATERAL (
-    SELECT word FROM members_searchword WHERE word LIKE p.prefix || '%%'
-    ORDER BY word LIMIT %s
+    SELECT word FROM members_searchword
+    WHERE word ~>=~ p.prefix AND word ~<~ (p.prefix || chr(1114111))
+    LIMIT %s
 ) AS w
 """
 

@@ -241,7 +241,7 @@ class Search:
         with none of either and every word in the name come first. When the ``top`` first
         of those are all of that first tier, they are the first ``top`` of the search.
         Otherwise it ranks the first companies by id whole, and looks beyond them only
-        for the companies that come before (``_threshold``).
+        for the companies that come before (``staged.threshold``).
         """
         query = self.query
         if self.partial or query.identifier or not query.slots:
@@ -261,9 +261,7 @@ class Search:
         )
         if len(rows) == top and first_tier:
             return rows
-        return threshold(
-            query, queryset, top, [name for name, rule, _desc in RULES if rule is not rule_words]
-        )
+        return threshold(query, queryset, top, RANKED_BY)
 
     def top_rows(self, queryset, top):
         """Return the first ``top`` rows of ``queryset`` (as ``apply`` ranked it), reading

@@ -52,14 +52,28 @@ def _rest(bucket, driver, bound, found):
 
 def _window(queryset, conditions, bound, top):
     """Return ``{bucket index: [ids]}``: the first ``top`` rows, in the buckets' order then
-    by id, among the first public companies (up to ``bound``), in one statement."""
-    whens, params = [], []
-    for index, ((sql, found), _driver, walk) in enumerate(conditions):
-        if walk:
-            whens.append(f"WHEN {sql} THEN {index}")
-            params += found
-    if not whens:
+    by id, among the first public companies (up to ``bound``).
+
+    The first bucket is walked alone first: a dense one (a broad word's names) fills the
+    page there, after a few dozen rows. Otherwise every bucket is read in one statement,
+    which tells each match up to ``bound`` its bucket (several text matches a row: ten
+    times the first bucket's walk on long descriptions, so only when needed)."""
+    walked = [index for index, (_condition, _driver, walk) in enumerate(conditions) if walk]
+    if not walked:
         return {}
+    (sql, params), _driver, _walk = conditions[walked[0]]
+    first = list(
+        queryset.filter(CompanySQL(sql, params, BooleanField()), pk__lte=bound)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:top]
+    )
+    if len(first) == top:
+        return {walked[0]: first}
+    whens, params = [], []
+    for index in walked:
+        (sql, found), _driver, _walk = conditions[index]
+        whens.append(f"WHEN {sql} THEN {index}")
+        params += found
     bucket = CompanySQL(f"(CASE {' '.join(whens)} END)", params, FloatField())
     rows = (
         queryset.filter(pk__lte=bound)
@@ -120,8 +134,8 @@ def walk_buckets(queryset, conditions, top):
     of "in the sectors but not in the name", is off by 30 times either way), and a wrong
     guess costs a scan of every match, or of the whole register. So it is told: the
     buckets are first read among the first ``WALK`` public companies, walked in id order
-    (one statement for them all), and only the rest of a bucket that did not fill there
-    is read through the text indexes.
+    (``_window``), and only the rest of a bucket that did not fill there is read through
+    the text indexes.
     """
     bound = _bound(queryset)
     ids, found = [], {}
@@ -217,18 +231,20 @@ def threshold(query, queryset, top, keys):
         window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
         if len(window) < top:
             return None
-        better = _better_than(query, window[-1][:-1])
-        if better is None:
-            return None
-        use("indexes")
-        candidates = list(
-            queryset.model.objects.using(queryset.db)
-            .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
-            .order_by()
-            .values_list("pk", flat=True)[: PROBE + 1]
-        )
-        if len(candidates) > PROBE:
-            return None
-        beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
+        bar, beyond = window[-1][:-1], []
+        if any(bar):  # nothing comes before the best rules of all
+            better = _better_than(query, bar)
+            if better is None:
+                return None
+            use("indexes")
+            candidates = list(
+                queryset.model.objects.using(queryset.db)
+                .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
+                .order_by()
+                .values_list("pk", flat=True)[: PROBE + 1]
+            )
+            if len(candidates) > PROBE:
+                return None
+            beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
         ids = [row[-1] for row in sorted(window + beyond)[:top]]
         return _by_id(queryset, ids, use)

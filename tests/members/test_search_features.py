@@ -1,5 +1,7 @@
 """Synonyms, highlighting, suggestions as you type, identifiers and the admin's search."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -241,7 +243,7 @@ def test_a_prefix_is_spelt_out_as_the_vocabulary_words_it_starts_when_they_are_f
         CompanyFactory(trade_name=name)
     spelt = Search("stud")
     assert ":*" not in spelt.query.all_words()
-    assert {"studio", "studiolo"} <= set(spelt.query.all_words().replace("|", " ").split())
+    assert {"studio", "studiolo"} <= set(re.findall(r"[a-z0-9]+", spelt.query.all_words()))
     assert sorted(names("stud")) == ["Studio Nord", "Studiolo"]
     # Still marked as typed.
     assert str(highlight("Studiolo", spelt.query)) == "<mark>Studiolo</mark>"
@@ -251,3 +253,15 @@ def test_a_prefix_is_spelt_out_as_the_vocabulary_words_it_starts_when_they_are_f
     assert sorted(names("stud")) == ["Studio Nord", "Studiolo"]
     # A prefix that starts no word finds nothing, and costs nothing.
     assert names("zzq") == []
+
+
+@pytest.mark.parametrize("typed", ["ͺ", "ͺͺ", "⑴", "studio ⑴", "½½", "ŀŀ", "studio ͺ"])
+def test_characters_that_fold_into_punctuation_never_break_a_search(client, typed):
+    """Unicode folding spells "⑴" as "(1)" and "ͺ" as a blank: neither may reach a query's
+    text as an operator, on the page, the API or the suggestions, nor break an index."""
+    studio = CompanyFactory(trade_name="Studio ⑴", description_fr="Un studio ͺ ½.")
+    for url in (LIST, API, SUGGEST):
+        assert client.get(url, {"q": typed}).status_code == 200, url
+    found = client.get(API, {"q": typed}).json()["results"]
+    if "studio" in typed:
+        assert [result["slug"] for result in found] == [studio.slug]
