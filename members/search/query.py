@@ -58,11 +58,12 @@ class Word:
         """Replace each prefix of level 1 by the vocabulary words that ``starts`` gives it
         (``{prefix: [words]}``), when they are known and few."""
         for template in list(self.levels[1]):
-            words = starts.get(template[: -len("{p}")]) if template.endswith("{p}") else None
+            prefix = _prefix_term(template)
+            words = starts.get(prefix) if prefix else None
             if words is None or len(words) > MAX_PREFIX_WORDS:
                 continue
             self.levels[1].remove(template)
-            self.prefixes.add(template[: -len("{p}")])
+            self.prefixes.add(prefix)
             for word in words:
                 self.add(1, _exact(word))
 
@@ -106,6 +107,11 @@ def _exact(term):
 
 def _prefix(term):
     return term + "{p}"
+
+
+def _prefix_term(template):
+    """Return the term of a prefix template, or "" for any other."""
+    return template[: -len("{p}")] if template.endswith("{p}") else ""
 
 
 def _phrase(found):
@@ -221,8 +227,8 @@ SELECT 'synonym', 0, terms FROM members_synonym
 UNION ALL
 SELECT 'known', 0, word FROM members_searchword WHERE word = ANY(%s::text[])
 UNION ALL
-SELECT 'prefix', 0, p.prefix || ' ' || w.word
-FROM unnest(%s::text[]) AS p(prefix)
+SELECT 'prefix', p.i::int - 1, w.word
+FROM unnest(%s::text[]) WITH ORDINALITY AS p(prefix, i)
 CROSS JOIN LATERAL (
     SELECT word FROM members_searchword
     WHERE word ~>=~ p.prefix AND word ~<~ (p.prefix || chr(1114111))
@@ -258,7 +264,7 @@ def expand(query, *, using="default"):
     asked = [(word.term, allowed_typos(word.folded), i) for i, word in enumerate(words)]
     asked = [row for row in asked if row[1]]
     prefixes = sorted(
-        {t[: -len("{p}")] for word in words for t in word.levels[1] if t.endswith("{p}")}
+        {_prefix_term(t) for word in words for t in word.levels[1] if _prefix_term(t)}
     )
     with connections[using].cursor() as cursor:
         cursor.execute(
@@ -274,9 +280,8 @@ def expand(query, *, using="default"):
         )
         rows = cursor.fetchall()
     starts = {prefix: [] for prefix in prefixes}
-    for _kind, _index, pair in (row for row in rows if row[0] == "prefix"):
-        prefix, word = pair.split(" ")
-        starts[prefix].append(word)
+    for _kind, index, word in (row for row in rows if row[0] == "prefix"):
+        starts[prefixes[index]].append(word)
     for word in words:
         word.spell_out(starts)
     limits = {index: limit for _term, limit, index in asked}
