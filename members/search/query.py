@@ -140,6 +140,14 @@ class Query:
     def __bool__(self):
         return bool(self.slots or self.identifier)
 
+    def may_match_whole(self):
+        """Return whether a company may hold every word whole (exactness 1): each slot has
+        a synonym, or its words are all in the index's vocabulary."""
+        return all(
+            slot.synonyms or all(word.term in self.known for word in slot.words)
+            for slot in self.slots
+        )
+
     @property
     def size(self):
         return sum(slot.size for slot in self.slots)

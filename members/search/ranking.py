@@ -25,12 +25,12 @@ from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Q, 
 from .identifiers import identifier_condition
 from .query import LEVELS, expand, parse
 from .sql import (
-    NAME,
     NAME_VECTOR,
     VECTOR,
     WEIGHT_OF_ATTRIBUTE,
     CompanySQL,
     all_of,
+    exact_name,
     in_attribute,
     matches,
     negate,
@@ -93,10 +93,11 @@ def rule_attribute(query):
 
 def rule_exactness(query):
     """0 for the exact name, 1 when every word is found whole, 2 with a prefix."""
+    name_sql, name_params = exact_name(query.text)
     sql, params = matches(query.all_words(0))
     return (
-        f"(CASE WHEN {NAME} = %s THEN 0 WHEN {sql} THEN 1 ELSE 2 END)",
-        [query.text, *params],
+        f"(CASE WHEN {name_sql} THEN 0 WHEN {sql} THEN 1 ELSE 2 END)",
+        [*name_params, *params],
     )
 
 
@@ -118,8 +119,8 @@ def buckets(query):
     every_level = slot.query(LEVELS - 1)
     levels = [1, *(level for level in (2, 3) if any(w.levels[level] for w in slot.words))]
     prefixes = any(word.levels[1] for word in slot.words)
-    whole_possible = bool(slot.synonyms) or all(word.term in query.known for word in slot.words)
-    exact_name = (f"{NAME} = %s", [query.text])
+    whole_possible = query.may_match_whole()
+    is_name = exact_name(query.text)
     whole = matches(query.all_words(0))
     found = []
     for typos, level in enumerate(levels):
@@ -136,11 +137,11 @@ def buckets(query):
                 attribute_part.append(driver)
             exactness = []
             if not typos and not rank and whole_possible:
-                exactness.append(([exact_name], exact_name, False))
+                exactness.append(([is_name], is_name, False))
             if not typos and whole_possible:
-                exactness.append(([negate(exact_name), whole], driver, True))
+                exactness.append(([negate(is_name), whole], driver, True))
             if typos or prefixes:
-                exactness.append(([negate(exact_name), negate(whole)], driver, True))
+                exactness.append(([negate(is_name), negate(whole)], driver, True))
             found += [
                 (all_of(typo_part + attribute_part + part), by, walk)
                 for part, by, walk in exactness

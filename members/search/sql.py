@@ -21,6 +21,11 @@ def in_attribute(weight, tsquery):
     return f"(ts_filter({VECTOR}, '{{{weight.lower()}}}'::\"char\"[]) @@ %s::tsquery)", [tsquery]
 
 
+def exact_name(text):
+    """The company's folded name is ``text`` (the B-tree ``members_company_exact_name``)."""
+    return f"({NAME} = %s)", [text]
+
+
 def all_of(parts):
     return " AND ".join(part[0] for part in parts), [p for part in parts for p in part[1]]
 

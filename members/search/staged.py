@@ -16,7 +16,7 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, F, FloatField
 
 from .query import LEVELS
-from .sql import NAME, WEIGHT_OF_ATTRIBUTE, CompanySQL, any_of, in_attribute
+from .sql import WEIGHT_OF_ATTRIBUTE, CompanySQL, any_of, exact_name, in_attribute
 
 # Each bucket is first walked by id over the first WALK public companies: a dense bucket
 # (a broad word's, 1% of the register or more) fills the page there, reading at most
@@ -202,14 +202,9 @@ def _better_than(query, worst):
         if parts[-1] is None:
             return None
     if exactness:
-        parts.append((f"{NAME} = %s", [query.text]))
-    if exactness > 1:
-        whole_possible = all(
-            slot.synonyms or all(word.term in query.known for word in slot.words)
-            for slot in query.slots
-        )
-        if whole_possible:
-            return None
+        parts.append(exact_name(query.text))
+    if exactness > 1 and query.may_match_whole():
+        return None
     return any_of(parts) if parts else None
 
 
