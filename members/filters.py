@@ -104,12 +104,24 @@ class CompanyFilter(django_filters.FilterSet):
             (value, label) for value, label in SortChoice.CHOICES if value != default
         ]
 
+    def _narrowing(self):
+        """Return the names of the filters (other than the order) that leave out some
+        public companies. Call it on a valid filterset."""
+        return {
+            name
+            for name in self.filters
+            if name != "sort" and _is_set(self.form.cleaned_data.get(name))
+        }
+
     def narrows(self):
         """Return whether a filter (other than the order) leaves out some public companies.
         Call it on a valid filterset."""
-        return any(
-            _is_set(self.form.cleaned_data.get(name)) for name in self.filters if name != "sort"
-        )
+        return bool(self._narrowing())
+
+    def searches_only(self):
+        """Return whether the search is the only filter (other than the order) that leaves
+        out public companies. Call it on a valid filterset."""
+        return self._narrowing() == {"q"}
 
     def filter_search(self, queryset, name, value):
         if not value.strip():

@@ -4,17 +4,40 @@ Only derived, rebuildable data lives here; no business rule does. The version nu
 invalidates cached public pages follows its own watched models (``members.caching.watch``).
 """
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import search
-from .models import Company, Sector
+from .models import Company, Membership, Sector
+
+
+def _index(company_ids, using):
+    search.index_companies(company_ids, using=using)
+    _fold_after_commit(using)
+
+
+def _fold_after_commit(using):
+    """Fold the words' moves into their counts once the write commits (the triggers
+    appended them: members.search.index)."""
+    transaction.on_commit(partial(search.fold_moves, using=using), using=using)
 
 
 @receiver(post_save, sender=Company)
 def company_saved(sender, instance, using, raw=False, **kwargs):
     if not raw:
-        search.index_companies([instance.pk], using=using)
+        _index([instance.pk], using)
+
+
+@receiver(post_delete, sender=Company)
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def company_listing_may_change(sender, using, raw=False, **kwargs):
+    """A company gone, or a membership that may list or delist its company."""
+    if not raw:
+        _fold_after_commit(using)
 
 
 @receiver(m2m_changed, sender=Company.sectors.through)
@@ -30,13 +53,13 @@ def company_sectors_changed(sender, instance, action, reverse, pk_set, using, **
         company_ids = getattr(instance, "_cleared_company_ids", [])
     else:
         company_ids = list(pk_set or [])
-    search.index_companies(company_ids, using=using)
+    _index(company_ids, using)
 
 
 @receiver(post_save, sender=Sector)
 def sector_saved(sender, instance, using, created, raw=False, **kwargs):
     if not created and not raw:
-        search.index_companies(instance.companies.values_list("pk", flat=True), using=using)
+        _index(instance.companies.values_list("pk", flat=True), using)
 
 
 @receiver(pre_delete, sender=Sector)
@@ -46,4 +69,4 @@ def sector_deleting(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Sector)
 def sector_deleted(sender, instance, using, **kwargs):
-    search.index_companies(getattr(instance, "_company_ids", []), using=using)
+    _index(getattr(instance, "_company_ids", []), using)

@@ -36,7 +36,7 @@ from .register import (
     current_year,
     validate_year_founded,
 )
-from .search import SearchWord, Synonym
+from .search import SearchWord, SearchWordMove, Synonym
 from .self_service import Invitation, ProfileRevision, Representative
 from .sepa import DirectDebit, DirectDebitFile, Mandate, SequenceType
 from .statements import BankStatement, StatementLine
@@ -73,6 +73,7 @@ __all__ = [
     "Representative",
     "Reviewed",
     "SearchWord",
+    "SearchWordMove",
     "Sector",
     "SectorCount",
     "BankStatement",

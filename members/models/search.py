@@ -10,9 +10,18 @@ SYNONYM_SEPARATORS = ",\n;"
 
 
 class SearchWord(models.Model):
-    """A term of the search index, for typo correction (kept by ``members.search.index``)."""
+    """A term of the search index, for typo correction (kept by ``members.search.index``),
+    and how many public companies hold it (a one-word search is then known to find more
+    than the directory counts, without counting)."""
 
     word = models.TextField(_("word"), primary_key=True)
+    # Kept by PostgreSQL (migration members.0037_searchword_companies): Django only reads
+    # it, with the moves not yet folded in (members.search.index.companies_of).
+    companies = models.IntegerField(
+        _("public companies"),
+        db_default=0,
+        help_text=_("Public companies whose index holds the word, less its moves."),
+    )
 
     class Meta:
         ordering = ["word"]
@@ -31,6 +40,22 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SearchWordMove(models.Model):
+    """Public companies that came to hold a term (``delta`` > 0) or ceased to, appended by
+    PostgreSQL's triggers in the transaction of each write, and added to
+    ``SearchWord.companies`` after it commits (``members.search.index.fold_moves``)."""
+
+    word = models.TextField(_("word"), db_index=True)
+    delta = models.IntegerField(_("public companies moved"))
+
+    class Meta:
+        verbose_name = _("search word move")
+        verbose_name_plural = _("search word moves")
+
+    def __str__(self):
+        return f"{self.word} {self.delta:+d}"
 
 
 def split_terms(text):

@@ -9,7 +9,7 @@ vocabulary of the indexed words, synonyms, and ranking rules applied in order.
 - ``identifiers``: a SIREN, SIRET or VAT number typed as the query.
 """
 
-from .index import index_companies, rebuild_vocabulary
+from .index import fold_moves, index_companies, rebuild_vocabulary, recount_words
 from .query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, parse
 from .ranking import RULES, Search, search
 
@@ -18,8 +18,10 @@ __all__ = [
     "MAX_QUERY_WORDS",
     "RULES",
     "Search",
+    "fold_moves",
     "index_companies",
     "parse",
     "rebuild_vocabulary",
+    "recount_words",
     "search",
 ]

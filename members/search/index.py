@@ -7,11 +7,17 @@ so PostgreSQL's own parser never re-splits what the analyzer decided.
 
 ``members_searchword`` (``SearchWord``) lists every term of the index, for typo
 correction; the terms of the companies just indexed are added in the same transaction,
-and ``rebuild_vocabulary`` (the ``rebuild_search_vocabulary`` command) drops the ones no
+and ``rebuild_vocabulary`` (the ``rebuild_search_index`` command) drops the ones no
 company uses any more, from ``ts_stat`` as PostgreSQL's documentation suggests.
+
+Each term's count of public companies (``WORD_COMPANIES``) is ``SearchWord.companies`` plus
+the moves PostgreSQL's triggers append under every write, in its transaction (migration
+``members.0037_searchword_companies``): appending locks no shared row, so two writers never
+wait on each other over a common word. ``fold_moves`` adds the moves to the counts once a
+write commits; ``recount_words`` recounts them all.
 """
 
-from django.db import connections
+from django.db import connections, transaction
 
 from . import analyzer
 
@@ -48,6 +54,43 @@ REBUILD_VOCABULARY_SQL = [
     "INSERT INTO members_searchword (word) "
     "SELECT word FROM ts_stat('SELECT search_vector FROM members_company') "
     "ON CONFLICT (word) DO NOTHING",
+]
+
+
+# The public companies that hold the term of the vocabulary row ``w``: its count and its
+# moves not yet folded in (an index lookup).
+WORD_COMPANIES = (
+    "(w.companies + coalesce((SELECT sum(m.delta) FROM members_searchwordmove AS m "
+    "WHERE m.word = w.word), 0))"
+)
+
+
+# The committed moves of the words in the vocabulary, added to their counts. A fold waits
+# on no writer (writers only append moves and insert new words; a fold reads committed
+# moves only), so no circle of waits can hold one. One fold at a time (an advisory lock):
+# the others leave their moves to the next.
+FOLD_LOCK = 0x5EA4C4  # pg_try_advisory_xact_lock's key, this fold's alone
+FOLD_SQL = """
+WITH moved AS (
+    DELETE FROM members_searchwordmove AS m
+    WHERE EXISTS (SELECT 1 FROM members_searchword AS v WHERE v.word = m.word)
+    RETURNING word, delta
+)
+UPDATE members_searchword AS w SET companies = w.companies + d.delta
+FROM (SELECT word, sum(delta)::integer AS delta FROM moved GROUP BY word) AS d
+WHERE w.word = d.word
+"""
+# As migration members.0037_searchword_companies's first count, writers held off: a move
+# committed during ts_stat's reading would otherwise be counted twice, or lost.
+RECOUNT_WORDS_SQL = [
+    "LOCK TABLE members_company IN SHARE MODE",
+    "DELETE FROM members_searchwordmove",
+    "INSERT INTO members_searchword AS w (word, companies) "
+    "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM members_company WHERE listed') "
+    "ON CONFLICT (word) DO UPDATE SET companies = EXCLUDED.companies "
+    "WHERE w.companies <> EXCLUDED.companies",
+    "UPDATE members_searchword SET companies = 0 WHERE companies <> 0 AND word NOT IN "
+    "(SELECT word FROM ts_stat('SELECT search_vector FROM members_company WHERE listed'))",
 ]
 
 
@@ -110,4 +153,23 @@ def rebuild_vocabulary(*, using="default"):
     """Make the vocabulary exactly the terms of the index (drop the unused ones)."""
     with connections[using].cursor() as cursor:
         for statement in REBUILD_VOCABULARY_SQL:
+            cursor.execute(statement)
+
+
+def fold_moves(*, using="default"):
+    """Add the words' moves to their counts (``FOLD_SQL``), unless another fold is at it.
+    Any write may call it after it commits (``members.signals``); the counts read the same
+    before and after."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+        if cursor.fetchone()[0]:
+            cursor.execute(FOLD_SQL)
+
+
+def recount_words(*, using="default"):
+    """Recount the public companies of every term of the vocabulary, in the caller's
+    transaction, writes to the companies held off until it commits (the triggers keep the
+    counts under every write; this repairs a database whose triggers were off)."""
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        for statement in RECOUNT_WORDS_SQL:
             cursor.execute(statement)

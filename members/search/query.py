@@ -16,11 +16,13 @@ here never holds an operator a visitor typed.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connections
 
 from ..models.search import split_terms
 from . import analyzer
+from .index import WORD_COMPANIES
 
 MAX_QUERY_WORDS = 8
 MAX_QUERY_LENGTH = 200
@@ -53,6 +55,16 @@ class Word:
     def add(self, level, template):
         if not any(template in alternatives for alternatives in self.levels):
             self.levels[level].append(template)
+
+    def terms(self):
+        """Return (whole terms, prefixes) of this word's alternatives, at every level."""
+        whole, prefixes = set(), set()
+        for alternatives in self.levels:
+            for template in alternatives:
+                found_whole, found_prefixes = _template_terms(template)
+                whole |= found_whole
+                prefixes |= found_prefixes
+        return whole, prefixes
 
     def spell_out(self, starts):
         """Replace each prefix of level 1 by the vocabulary words that ``starts`` gives it
@@ -136,6 +148,9 @@ class Query:
     # The query's words that the index holds whole (``expand``): a word it does not hold
     # can match as a prefix or a correction only.
     known: set = field(default_factory=set)
+    # How many public companies hold each term the query found in the vocabulary (its
+    # words, their corrections and the words their prefixes start): ``SearchWord.companies``.
+    held: dict = field(default_factory=dict)
 
     def __bool__(self):
         return bool(self.slots or self.identifier)
@@ -175,11 +190,9 @@ class Query:
                 whole.update(_template_terms(template)[0])
             for word in slot.words:
                 prefixes |= word.prefixes
-                for alternatives in word.levels:
-                    for template in alternatives:
-                        found_whole, found_prefixes = _template_terms(template)
-                        whole |= found_whole
-                        prefixes |= found_prefixes
+                found_whole, found_prefixes = word.terms()
+                whole |= found_whole
+                prefixes |= found_prefixes
         return whole, prefixes
 
 
@@ -223,26 +236,27 @@ def parse(raw):
 # and ``typos`` (Python) counts it as 1. The words that start with a prefix are a range of
 # the pattern index (migration 0036): byte order, the prefix up to the prefix followed by
 # the last code point (LIKE would read every word, its pattern being no constant).
-EXPAND_SQL = """
-SELECT 'typo', q.i, w.word
+EXPAND_SQL = f"""
+SELECT 'typo', q.i, w.word, {WORD_COMPANIES}
 FROM unnest(%s::text[], %s::int[], %s::int[]) AS q(term, k, i)
 JOIN members_searchword AS w ON w.word %% q.term
 WHERE w.word <> q.term
     AND length(w.word) BETWEEN length(q.term) - q.k - 1 AND length(q.term) + q.k + 1
     AND levenshtein_less_equal(w.word, q.term, q.k + 1) <= q.k + 1
 UNION ALL
-SELECT 'synonym', 0, terms FROM members_synonym
+SELECT 'synonym', 0, terms, 0 FROM members_synonym
 UNION ALL
-SELECT 'known', 0, word FROM members_searchword WHERE word = ANY(%s::text[])
+SELECT 'known', 0, w.word, {WORD_COMPANIES}
+FROM members_searchword AS w WHERE w.word = ANY(%s::text[])
 UNION ALL
-SELECT 'prefix', p.i::int - 1, w.word
+SELECT 'prefix', p.i::int - 1, w.word, {WORD_COMPANIES}
 FROM unnest(%s::text[]) WITH ORDINALITY AS p(prefix, i)
 CROSS JOIN LATERAL (
-    SELECT word FROM members_searchword
+    SELECT word, companies FROM members_searchword
     WHERE word ~>=~ p.prefix AND word ~<~ (p.prefix || chr(1114111))
     LIMIT %s
 ) AS w
-"""
+"""  # noqa: S608 - constant SQL
 
 
 def typos(first, second):
@@ -288,14 +302,14 @@ def expand(query, *, using="default"):
         )
         rows = cursor.fetchall()
     starts = {prefix: [] for prefix in prefixes}
-    for _kind, index, word in (row for row in rows if row[0] == "prefix"):
+    for _kind, index, word, _companies in (row for row in rows if row[0] == "prefix"):
         starts[prefixes[index]].append(word)
     for word in words:
         word.spell_out(starts)
     limits = {index: limit for _term, limit, index in asked}
     corrections = sorted(
         (typos(words[index].term, term), term, index)
-        for kind, index, term in rows
+        for kind, index, term, _companies in rows
         if kind == "typo"
     )
     counted = {}
@@ -303,17 +317,58 @@ def expand(query, *, using="default"):
         if distance <= limits[index] and counted.get(index, 0) < MAX_CORRECTIONS:
             counted[index] = counted.get(index, 0) + 1
             words[index].add(1 + distance, _exact(term))
-    query.known = {term for kind, _index, term in rows if kind == "known"}
-    groups = [split_terms(row[2]) for row in rows if row[0] == "synonym"]
-    _apply_synonyms(query, groups)
+    query.known = {term for kind, _index, term, _companies in rows if kind == "known"}
+    query.held = {term: companies for kind, _index, term, companies in rows if kind != "synonym"}
+    _apply_synonyms(query, [_synonym_group(row[2]) for row in rows if row[0] == "synonym"])
     return query
+
+
+@lru_cache(maxsize=4096)
+def _synonym_group(terms):
+    """Return a synonym group's ``(term, words)`` pairs, its words the analyzer's tokens
+    that hold a term: every search reads every group, analysed once per process."""
+    phrases = [
+        (term, tuple(t for t in analyzer.tokens(term) if t.term)) for term in split_terms(terms)
+    ]
+    return tuple((term, found) for term, found in phrases if found)
+
+
+HELD_SQL = (
+    f"SELECT coalesce(max({WORD_COMPANIES}), 0) FROM members_searchword AS w "  # noqa: S608 - constant SQL
+    "WHERE w.word = ANY(%s)"
+)
+
+
+def matches_more_than(query, count, *, using="default"):
+    """Return True when the index's counts (``SearchWord.companies``) show that more than
+    ``count`` public companies match ``query``, without counting its matches; False when
+    they cannot tell.
+
+    Each term of a one-word slot (the word, a correction, a word its prefix starts) and
+    each synonym of one word matches the slot alone: the query matches at least as many
+    companies as the most common of them. For several slots no single term tells (their
+    companies may not meet). The terms ``expand`` found were counted there; the synonyms
+    cost one lookup, and only when those did not tell already.
+    """
+    if len(query.slots) != 1:
+        return False
+    [slot] = query.slots
+    if slot.size == 1:
+        terms, _prefixes = slot.words[0].terms()
+        if max((query.held.get(term, 0) for term in terms), default=0) > count:
+            return True
+    synonyms = [template for template in slot.synonyms if " " not in template]
+    terms = sorted({term for template in synonyms for term in _template_terms(template)[0]})
+    if not terms:
+        return False
+    with connections[using].cursor() as cursor:
+        cursor.execute(HELD_SQL, [terms])
+        return cursor.fetchone()[0] > count
 
 
 def _apply_synonyms(query, groups):
     """Merge the slots that a synonym covers, and give the slot the other terms."""
-    for group in groups:
-        phrases = [(term, [t for t in analyzer.tokens(term) if t.term]) for term in group]
-        phrases = [(term, found) for term, found in phrases if found]
+    for phrases in groups:
         for _term, found in phrases:
             size = len(found)
             for start in range(len(query.slots) - size + 1):

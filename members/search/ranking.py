@@ -23,7 +23,7 @@ the API and the admin all call it.
 from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Q, Value
 
 from .identifiers import identifier_condition
-from .query import LEVELS, expand, parse
+from .query import LEVELS, expand, matches_more_than, parse
 from .sql import (
     NAME_VECTOR,
     VECTOR,
@@ -176,6 +176,7 @@ class Search:
 
     def __init__(self, raw, *, using="default"):
         self.raw = raw
+        self.using = using
         self.query = expand(parse(raw), using=using)
         # Whether to settle for some of the words: set by ``widen`` when every word finds
         # nothing, which the page's count tells at no extra cost.
@@ -190,6 +191,12 @@ class Search:
 
     def widen(self):
         self.partial = True
+
+    def more_than(self, count):
+        """Return True when more than ``count`` public companies are known to match, from
+        the index's counts of its terms, without counting the matches; False when the
+        counts cannot tell (``query.matches_more_than``)."""
+        return not self.partial and matches_more_than(self.query, count, using=self.using)
 
     def apply(self, queryset):
         """Filter ``queryset`` to the matching companies, ordered by the rules."""
@@ -265,10 +272,14 @@ class Search:
         return threshold(query, queryset, top, RANKED_BY)
 
     def top_rows(self, queryset, top):
-        """Return the first ``top`` rows of ``queryset`` (as ``apply`` ranked it), reading
-        only those when the matches are many (counted up to ``STAGED_FROM`` + 1)."""
+        """Return the first ``top`` rows of ``queryset``, the public companies as ``apply``
+        ranked them, reading only those when the matches are many (as the index's counts
+        tell, or counted up to ``STAGED_FROM`` + 1)."""
         rows = None
-        if queryset.order_by().values("pk")[: STAGED_FROM + 1].count() > STAGED_FROM:
+        if (
+            self.more_than(STAGED_FROM)
+            or queryset.order_by().values("pk")[: STAGED_FROM + 1].count() > STAGED_FROM
+        ):
             rows = self.first_rows(queryset, top)
         return list(queryset[:top]) if rows is None else rows
 

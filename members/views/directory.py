@@ -30,9 +30,12 @@ def search_query(filterset):
 def search_page(request, filterset):
     """Return (filterset, page) of the results, counted up to ``COUNT_CAP``; when a search
     of several words finds nothing, look again for the companies with the most of them
-    (the page says so)."""
-    page = paginate(filterset.qs, request.GET, cap=COUNT_CAP)
+    (the page says so). A search that nothing else narrows is not counted when the
+    index's counts show more than ``COUNT_CAP`` matches (``Search.more_than``)."""
+    queryset = filterset.qs
     run = filterset.search
+    over_cap = bool(run) and filterset.searches_only() and run.more_than(COUNT_CAP)
+    page = paginate(queryset, request.GET, cap=COUNT_CAP, over_cap=over_cap)
     if run and run.can_widen() and not page.paginator.count:
         run.widen()
         filterset = company_filterset(request.GET, search_run=run)

@@ -12,14 +12,19 @@ PAGE_SIZE = 20
 
 class CappedPaginator(Paginator):
     """Count at most ``cap`` + 1 results: past the cap, the page says "more than" and offers
-    the first pages only. Counting 30,000 search matches costs more than ranking them."""
+    the first pages only. Counting 30,000 search matches costs more than ranking them.
+    With ``over_cap``, the caller knows there are more than ``cap`` (``Search.more_than``):
+    nothing is counted."""
 
-    def __init__(self, *args, cap, **kwargs):
+    def __init__(self, *args, cap, over_cap=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.cap = cap
+        self.over_cap = over_cap
 
     @cached_property
     def count(self):
+        if self.over_cap:
+            return self.cap + 1
         # The ids alone: the rows' annotations (the search's rules) would be computed for
         # each of the cap's rows only to be counted.
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
@@ -33,9 +38,10 @@ class BadPage(Exception):
     """The ``page`` parameter is not a page number."""
 
 
-def paginate(queryset, params, *, cap=None):
+def paginate(queryset, params, *, cap=None, over_cap=False):
     """Return the requested page of ``queryset`` (BadPage or Http404 if there is none),
-    counting at most ``cap`` + 1 results when a cap is given."""
+    counting at most ``cap`` + 1 results when a cap is given (none when ``over_cap`` says
+    there are more)."""
     raw = params.get("page", "1")
     try:
         # ASCII digits only: isdigit() also accepts "²", which int() refuses.
@@ -45,7 +51,7 @@ def paginate(queryset, params, *, cap=None):
     if number < 1:
         raise BadPage(_("The page must be a whole number from 1."))
     if cap:
-        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=cap)
+        paginator = CappedPaginator(queryset, PAGE_SIZE, cap=cap, over_cap=over_cap)
     else:
         paginator = Paginator(queryset, PAGE_SIZE)
     try:

@@ -1,16 +1,19 @@
 """The search index and its vocabulary stay right under every write path: the admin,
 /my/ (with and without moderation), the import command, a membership change and a
-synonym change. Each step searches through the public API, as a visitor would."""
+synonym change. Each step searches through the public API, as a visitor would, after
+checking each word's count of public companies against PostgreSQL's own count."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from members import services
 from members.models import Company, ProfileRevision, SearchWord, Synonym
+from members.search.index import WORD_COMPANIES
 
 from .factories import (
     MembershipPlanFactory,
@@ -25,8 +28,30 @@ API = reverse("members:api-company-list")
 
 
 def found(client, query):
+    assert_word_counts_right()
     cache.clear()
     return [result["name"] for result in client.get(API, {"q": query}).json()["results"]]
+
+
+def assert_word_counts_right():
+    """Each word's count of public companies is what PostgreSQL counts in the index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM members_company "
+            "WHERE listed')"
+        )
+        expected = dict(cursor.fetchall())
+    assert word_counts() == expected
+
+
+def word_counts():
+    """Return {word: public companies} as a search reads them: counts and moves."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.word, {WORD_COMPANIES} FROM members_searchword AS w "  # noqa: S608
+            f"WHERE {WORD_COMPANIES} <> 0"
+        )
+        return dict(cursor.fetchall())
 
 
 def test_every_write_path_keeps_the_index_and_vocabulary_right(

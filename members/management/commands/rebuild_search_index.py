@@ -9,8 +9,9 @@ from members.models import Company
 class Command(BaseCommand):
     help = _(
         "Recompute every company's search index, then make the search vocabulary exactly "
-        "the indexed words. Every write keeps both current; run it after changing the "
-        "analyzer, or weekly from cron to drop the words no company uses any more."
+        "the indexed words, each with its count of public companies. Every write keeps "
+        "them current; run it after changing the analyzer, or weekly from cron to drop "
+        "the words no company uses any more."
     )
 
     def add_arguments(self, parser):
@@ -25,4 +26,5 @@ class Command(BaseCommand):
             if not vocabulary_only:
                 search.index_companies(Company.objects.values_list("pk", flat=True))
             search.rebuild_vocabulary()
+            search.recount_words()
         self.stdout.write(_("Search index and vocabulary rebuilt."))
