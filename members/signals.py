@@ -4,9 +4,6 @@ Only derived, rebuildable data lives here; no business rule does. The version nu
 invalidates cached public pages follows its own watched models (``members.caching.watch``).
 """
 
-from functools import partial
-
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -16,13 +13,7 @@ from .models import Company, Membership, Sector
 
 def _index(company_ids, using):
     search.index_companies(company_ids, using=using)
-    _fold_after_commit(using)
-
-
-def _fold_after_commit(using):
-    """Fold the words' moves into their counts once the write commits (the triggers
-    appended them: members.search.index)."""
-    transaction.on_commit(partial(search.fold_moves, using=using), using=using)
+    search.fold_after_commit(using=using)
 
 
 @receiver(post_save, sender=Company)
@@ -37,7 +28,7 @@ def company_saved(sender, instance, using, raw=False, **kwargs):
 def company_listing_may_change(sender, using, raw=False, **kwargs):
     """A company gone, or a membership that may list or delist its company."""
     if not raw:
-        _fold_after_commit(using)
+        search.fold_after_commit(using=using)
 
 
 @receiver(m2m_changed, sender=Company.sectors.through)

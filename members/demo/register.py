@@ -115,6 +115,7 @@ def _bulk_insert(pairs, *, history=True):
     )
     # bulk_create sends no signal: index and invalidate here, in the same transaction.
     search.index_companies([company.pk for company in companies])
+    search.fold_after_commit()
     bump_public_version()
     return companies
 

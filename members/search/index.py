@@ -17,6 +17,8 @@ wait on each other over a common word. ``fold_moves`` adds the moves to the coun
 write commits; ``recount_words`` recounts them all.
 """
 
+from functools import partial
+
 from django.db import connections, transaction
 
 from . import analyzer
@@ -156,10 +158,16 @@ def rebuild_vocabulary(*, using="default"):
             cursor.execute(statement)
 
 
+def fold_after_commit(*, using="default"):
+    """Fold the words' moves into their counts once the caller's transaction commits:
+    after any write of the companies, through their signals or in bulk. (Not done by
+    ``index_companies``, which migration 0025 runs before the moves exist.)"""
+    transaction.on_commit(partial(fold_moves, using=using), using=using)
+
+
 def fold_moves(*, using="default"):
     """Add the words' moves to their counts (``FOLD_SQL``), unless another fold is at it.
-    Any write may call it after it commits (``members.signals``); the counts read the same
-    before and after."""
+    The counts read the same before and after."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
         if cursor.fetchone()[0]:

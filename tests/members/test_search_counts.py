@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import services
+from members.demo.register import bulk_generate_companies
 from members.models import Company, SearchWord, SearchWordMove, Synonym
 from members.search import Search, ranking
 from members.search.suggest import suggestions
@@ -152,3 +153,13 @@ def test_suggestions_many_matches_read_the_first_rows_without_counting(monkeypat
         found = suggestions("studi")
     assert [row["label"] for row in found] == [f"Studio {i}" for i in range(5)]
     assert count_statements(queries) == []
+
+
+def test_companies_added_in_bulk_fold_their_moves_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        added = bulk_generate_companies(30, seed=1)
+    assert added == 30
+    assert not SearchWordMove.objects.exists()
+    assert_word_counts_right()
