@@ -27,6 +27,13 @@ def search_query(filterset):
     return filterset.search.query if filterset.search else None
 
 
+def _known_over_cap(filterset):
+    """Return whether the index's counts show more than ``COUNT_CAP`` results for this
+    valid filterset, whose ``qs`` was built: a search that nothing else narrows."""
+    run = filterset.search
+    return bool(run) and filterset.searches_only() and run.more_than(COUNT_CAP)
+
+
 def search_page(request, filterset):
     """Return (filterset, page) of the results, counted up to ``COUNT_CAP``; when a search
     of several words finds nothing, look again for the companies with the most of them
@@ -34,8 +41,7 @@ def search_page(request, filterset):
     index's counts show more than ``COUNT_CAP`` matches (``Search.more_than``)."""
     queryset = filterset.qs
     run = filterset.search
-    over_cap = bool(run) and filterset.searches_only() and run.more_than(COUNT_CAP)
-    page = paginate(queryset, request.GET, cap=COUNT_CAP, over_cap=over_cap)
+    page = paginate(queryset, request.GET, cap=COUNT_CAP, over_cap=_known_over_cap(filterset))
     if run and run.can_widen() and not page.paginator.count:
         run.widen()
         filterset = company_filterset(request.GET, search_run=run)
@@ -75,7 +81,7 @@ def _sector_facets(params, filterset, page):
         )
     matching = filterset.qs.order_by().values("pk")
     if found is None:
-        found = matching[: COUNT_CAP + 1].count()
+        found = COUNT_CAP + 1 if _known_over_cap(filterset) else matching[: COUNT_CAP + 1].count()
     if found > COUNT_CAP:
         return None
     return list(

@@ -17,7 +17,7 @@ from members.search import Search, ranking
 from members.search.suggest import suggestions
 from members.views import directory
 
-from .factories import CompanyFactory, MembershipPlanFactory
+from .factories import CompanyFactory, MembershipPlanFactory, SectorFactory
 from .test_search_write_paths import assert_word_counts_right, word_counts
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +128,16 @@ def test_a_search_the_counts_cannot_tell_is_counted(client, studios, params, exp
         api = client.get(API, params)
     assert api.json()["count"] == expected
     assert bool(count_statements(queries)) == (expected != 4)
+
+
+def test_the_sector_counts_of_a_word_held_past_the_cap_are_not_counted(client, studios):
+    sector = SectorFactory(slug="son", name="Son", name_en="Sound")
+    Company.objects.get(trade_name="Studio 0").sectors.add(sector)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(PAGE, {"q": "studio", "sector": "son"})
+    assert [c.trade_name for c in page.context["page_obj"]] == ["Studio 0"]
+    assert page.context["facets"] is None  # the others: more than 3, not counted by sector
+    assert len(count_statements(queries)) == 1  # the page's own count, with the sector
 
 
 def test_a_synonym_of_one_word_tells_for_a_phrase(client, studios):
