@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .. import services
+from .. import search, services
 from ..models import (
     Company,
     Membership,
@@ -95,6 +95,8 @@ def seed_dues():
     if not memberships:
         return 0
     memberships = bulk_create_with_history(memberships, Membership, batch_size=500)
+    # bulk_create sends no signal: the memberships may list or delist their companies.
+    search.fold_after_commit()
     invoices = services.invoices_issue(memberships=memberships, issue_date=year_start)
     for invoice in invoices:
         if invoice.company_id in paid_on and invoice.amount_incl_tax > 0:

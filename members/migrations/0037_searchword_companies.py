@@ -7,10 +7,11 @@ A term's count is ``SearchWord.companies`` plus its moves not yet folded in
 (``SearchWordMove``). Statement triggers on the companies (insert, delete and update,
 with their transition tables) append the moves of the rows that come in or go out of the
 public register, or whose terms change, in the same transaction as the write: appending
-locks no shared row, so writers never wait on each other nor deadlock over a common word.
-``members.search.index.fold_moves`` adds them to the counts after each write commits, and
-``recount_words`` (the ``rebuild_search_index`` command) recounts everything, as this
-migration does first. A TRUNCATE of the companies zeroes the counts.
+locks no shared row, so writers do not queue behind each other on a common word, as they
+would updating its count. ``members.search.index.fold_moves`` adds them to the counts after
+each write commits, and ``recount_words`` (the ``rebuild_search_index`` command) recounts
+everything, as this migration does first. A TRUNCATE of the companies zeroes the counts,
+after any fold (the folds' advisory lock, ``members.search.index.FOLD_LOCK``).
 """
 
 from django.db import migrations, models
@@ -60,6 +61,7 @@ $$;
 
 CREATE FUNCTION members_searchword_companies_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock(6202564);
     DELETE FROM members_searchwordmove;
     UPDATE members_searchword SET companies = 0 WHERE companies <> 0;
     RETURN NULL;
@@ -117,7 +119,7 @@ class Migration(migrations.Migration):
             name="companies",
             field=models.IntegerField(
                 db_default=0,
-                help_text="Public companies whose index holds the word, less its moves.",
+                help_text="Public companies whose index holds the word, before its unfolded moves.",
                 verbose_name="public companies",
             ),
         ),
@@ -130,12 +132,13 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("word", models.TextField(db_index=True, verbose_name="word")),
+                ("word", models.TextField(verbose_name="word")),
                 ("delta", models.IntegerField(verbose_name="public companies moved")),
             ],
             options={
                 "verbose_name": "search word move",
                 "verbose_name_plural": "search word moves",
+                "indexes": [models.Index(fields=["word"], name="members_searchwordmove_word")],
             },
         ),
         migrations.RunSQL(FUNCTIONS, DROP_FUNCTIONS),

@@ -20,7 +20,7 @@ class SearchWord(models.Model):
     companies = models.IntegerField(
         _("public companies"),
         db_default=0,
-        help_text=_("Public companies whose index holds the word, less its moves."),
+        help_text=_("Public companies whose index holds the word, before its unfolded moves."),
     )
 
     class Meta:
@@ -47,12 +47,13 @@ class SearchWordMove(models.Model):
     PostgreSQL's triggers in the transaction of each write, and added to
     ``SearchWord.companies`` after it commits (``members.search.index.fold_moves``)."""
 
-    word = models.TextField(_("word"), db_index=True)
+    word = models.TextField(_("word"))
     delta = models.IntegerField(_("public companies moved"))
 
     class Meta:
         verbose_name = _("search word move")
         verbose_name_plural = _("search word moves")
+        indexes = [models.Index(fields=["word"], name="members_searchwordmove_word")]
 
     def __str__(self):
         return f"{self.word} {self.delta:+d}"

@@ -9,7 +9,13 @@ vocabulary of the indexed words, synonyms, and ranking rules applied in order.
 - ``identifiers``: a SIREN, SIRET or VAT number typed as the query.
 """
 
-from .index import fold_after_commit, index_companies, rebuild_vocabulary, recount_words
+from .index import (
+    fold_after_commit,
+    hold_writers,
+    index_companies,
+    rebuild_vocabulary,
+    recount_words,
+)
 from .query import MAX_QUERY_LENGTH, MAX_QUERY_WORDS, parse
 from .ranking import RULES, Search, search
 
@@ -19,6 +25,7 @@ __all__ = [
     "RULES",
     "Search",
     "fold_after_commit",
+    "hold_writers",
     "index_companies",
     "parse",
     "rebuild_vocabulary",

@@ -12,9 +12,9 @@ company uses any more, from ``ts_stat`` as PostgreSQL's documentation suggests.
 
 Each term's count of public companies (``WORD_COMPANIES``) is ``SearchWord.companies`` plus
 the moves PostgreSQL's triggers append under every write, in its transaction (migration
-``members.0037_searchword_companies``): appending locks no shared row, so two writers never
-wait on each other over a common word. ``fold_moves`` adds the moves to the counts once a
-write commits; ``recount_words`` recounts them all.
+``members.0037_searchword_companies``): appending locks no shared row, so writers do not
+queue behind each other on a common word. ``fold_moves`` adds the moves to the counts once
+a write commits; ``recount_words`` recounts them all, with ``hold_writers``.
 """
 
 from functools import partial
@@ -43,10 +43,13 @@ UPDATE members_company AS c SET search_vector = v.vector::tsvector, search_name 
 FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, vector, name)
 WHERE c.id = v.id
 """
+# In the words' order: two writers adding the same new words wait on each other in one
+# order only.
 ADD_WORDS_SQL = """
 INSERT INTO members_searchword (word)
 SELECT DISTINCT lexeme FROM members_company, unnest(search_vector)
 WHERE id = ANY(%s)
+ORDER BY lexeme
 ON CONFLICT (word) DO NOTHING
 """
 REBUILD_VOCABULARY_SQL = [
@@ -67,11 +70,12 @@ WORD_COMPANIES = (
 )
 
 
-# The committed moves of the words in the vocabulary, added to their counts. A fold waits
-# on no writer (writers only append moves and insert new words; a fold reads committed
-# moves only), so no circle of waits can hold one. One fold at a time (an advisory lock):
-# the others leave their moves to the next.
-FOLD_LOCK = 0x5EA4C4  # pg_try_advisory_xact_lock's key, this fold's alone
+# The committed moves of the words in the vocabulary, added to their counts. Writers only
+# append moves and insert new words: one may wait for a fold that updates the same word
+# (its ON CONFLICT check), never the other way round. One fold at a time, under an advisory
+# lock that the recount and a TRUNCATE wait for too; a fold that finds it taken leaves its
+# moves to the next.
+FOLD_LOCK = 6202564  # the advisory lock's key, the folds' alone (migration 0037 has it too)
 FOLD_SQL = """
 WITH moved AS (
     DELETE FROM members_searchwordmove AS m
@@ -79,13 +83,21 @@ WITH moved AS (
     RETURNING word, delta
 )
 UPDATE members_searchword AS w SET companies = w.companies + d.delta
-FROM (SELECT word, sum(delta)::integer AS delta FROM moved GROUP BY word) AS d
+FROM (
+    SELECT word, sum(delta)::integer AS delta FROM moved GROUP BY word HAVING sum(delta) <> 0
+) AS d
 WHERE w.word = d.word
 """
+# Writers of the companies and folds held off until the caller commits, taken first in
+# its transaction (a write waiting on a row the caller locked would otherwise hold up the
+# caller's table lock in a circle); SHARE ROW EXCLUSIVE also holds off another caller.
+HOLD_WRITERS_SQL = [
+    "LOCK TABLE members_company IN SHARE ROW EXCLUSIVE MODE",
+    f"SELECT pg_advisory_xact_lock({FOLD_LOCK})",
+]
 # As migration members.0037_searchword_companies's first count, writers held off: a move
 # committed during ts_stat's reading would otherwise be counted twice, or lost.
 RECOUNT_WORDS_SQL = [
-    "LOCK TABLE members_company IN SHARE MODE",
     "DELETE FROM members_searchwordmove",
     "INSERT INTO members_searchword AS w (word, companies) "
     "SELECT word, ndoc FROM ts_stat('SELECT search_vector FROM members_company WHERE listed') "
@@ -162,7 +174,8 @@ def fold_after_commit(*, using="default"):
     """Fold the words' moves into their counts once the caller's transaction commits:
     after any write of the companies, through their signals or in bulk. (Not done by
     ``index_companies``, which migration 0025 runs before the moves exist.)"""
-    transaction.on_commit(partial(fold_moves, using=using), using=using)
+    # robust: the write has committed; a fold that fails leaves its moves to the next.
+    transaction.on_commit(partial(fold_moves, using=using), using=using, robust=True)
 
 
 def fold_moves(*, using="default"):
@@ -174,10 +187,21 @@ def fold_moves(*, using="default"):
             cursor.execute(FOLD_SQL)
 
 
+def hold_writers(*, using="default"):
+    """Hold off every writer of the companies, and the folds, until the caller's transaction
+    ends. Call it first in that transaction (``HOLD_WRITERS_SQL``)."""
+    if not connections[using].in_atomic_block:
+        raise transaction.TransactionManagementError("hold_writers() needs a transaction.")
+    with connections[using].cursor() as cursor:
+        for statement in HOLD_WRITERS_SQL:
+            cursor.execute(statement)
+
+
 def recount_words(*, using="default"):
-    """Recount the public companies of every term of the vocabulary, in the caller's
-    transaction, writes to the companies held off until it commits (the triggers keep the
-    counts under every write; this repairs a database whose triggers were off)."""
+    """Recount the public companies of every term of the vocabulary, writers held off
+    (``hold_writers``: first in the transaction, when it writes companies before). The
+    triggers keep the counts under every write; this repairs a database where they
+    were off."""
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        for statement in RECOUNT_WORDS_SQL:
+        for statement in [*HOLD_WRITERS_SQL, *RECOUNT_WORDS_SQL]:
             cursor.execute(statement)

@@ -149,7 +149,7 @@ class Query:
     # can match as a prefix or a correction only.
     known: set = field(default_factory=set)
     # How many public companies hold each term the query found in the vocabulary (its
-    # words, their corrections and the words their prefixes start): ``SearchWord.companies``.
+    # words, their corrections and the words their prefixes start): ``WORD_COMPANIES``.
     held: dict = field(default_factory=dict)
 
     def __bool__(self):
@@ -340,7 +340,7 @@ HELD_SQL = (
 
 
 def matches_more_than(query, count, *, using="default"):
-    """Return True when the index's counts (``SearchWord.companies``) show that more than
+    """Return True when the index's counts (``WORD_COMPANIES``) show that more than
     ``count`` public companies match ``query``, without counting its matches; False when
     they cannot tell.
 

@@ -23,6 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, vocabulary_only=False, **options):
         with transaction.atomic():
+            # First: the companies' writers wait for this rebuild, which locks them all.
+            search.hold_writers()
             if not vocabulary_only:
                 search.index_companies(Company.objects.values_list("pk", flat=True))
             search.rebuild_vocabulary()
