@@ -37,63 +37,45 @@ CROSS JOIN LATERAL (
 WHERE n.listed IS DISTINCT FROM o.listed OR n.search_vector IS DISTINCT FROM o.search_vector
 """
 
-FUNCTIONS = f"""
-CREATE FUNCTION members_searchword_companies_added() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {MOVE.format(terms=ADDED_TERMS)};
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION members_searchword_companies_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {MOVE.format(terms=REMOVED_TERMS)};
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION members_searchword_companies_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    {MOVE.format(terms=CHANGED_TERMS)};
-    RETURN NULL;
-END
-$$;
-
-CREATE FUNCTION members_searchword_companies_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+TRUNCATED = """
     PERFORM pg_advisory_xact_lock(6202564);
     DELETE FROM members_searchwordmove;
-    UPDATE members_searchword SET companies = 0 WHERE companies <> 0;
+    UPDATE members_searchword SET companies = 0 WHERE companies <> 0
+"""
+# (name, event, transition tables, body): each a statement trigger on the companies and
+# its function, members_searchword_companies_<name>.
+TRIGGERS = [
+    ("added", "INSERT", "REFERENCING NEW TABLE AS new_rows", MOVE.format(terms=ADDED_TERMS)),
+    ("removed", "DELETE", "REFERENCING OLD TABLE AS old_rows", MOVE.format(terms=REMOVED_TERMS)),
+    (
+        "changed",
+        "UPDATE",
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        MOVE.format(terms=CHANGED_TERMS),
+    ),
+    ("truncated", "TRUNCATE", "", TRUNCATED),
+]
+
+FUNCTIONS = "".join(
+    f"""
+CREATE FUNCTION members_searchword_companies_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    {body};
     RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER members_searchword_companies_added AFTER INSERT ON members_company
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION members_searchword_companies_added();
-
-CREATE TRIGGER members_searchword_companies_removed AFTER DELETE ON members_company
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT EXECUTE FUNCTION members_searchword_companies_removed();
-
-CREATE TRIGGER members_searchword_companies_changed AFTER UPDATE ON members_company
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT EXECUTE FUNCTION members_searchword_companies_changed();
-
-CREATE TRIGGER members_searchword_companies_truncated AFTER TRUNCATE ON members_company
-FOR EACH STATEMENT EXECUTE FUNCTION members_searchword_companies_truncated();
+CREATE TRIGGER members_searchword_companies_{name} AFTER {event} ON members_company
+{tables}
+FOR EACH STATEMENT EXECUTE FUNCTION members_searchword_companies_{name}();
 """
-
-DROP_FUNCTIONS = """
-DROP TRIGGER members_searchword_companies_truncated ON members_company;
-DROP TRIGGER members_searchword_companies_changed ON members_company;
-DROP TRIGGER members_searchword_companies_removed ON members_company;
-DROP TRIGGER members_searchword_companies_added ON members_company;
-DROP FUNCTION members_searchword_companies_truncated();
-DROP FUNCTION members_searchword_companies_changed();
-DROP FUNCTION members_searchword_companies_removed();
-DROP FUNCTION members_searchword_companies_added();
-"""
+    for name, event, tables, body in TRIGGERS
+)
+DROP_FUNCTIONS = "".join(
+    f"DROP TRIGGER members_searchword_companies_{name} ON members_company;\n"
+    f"DROP FUNCTION members_searchword_companies_{name}();\n"
+    for name, _event, _tables, _body in TRIGGERS
+)
 
 # As members.search.index.RECOUNT_WORDS_SQL at the time of writing.
 RECOUNT = """

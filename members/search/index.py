@@ -202,6 +202,8 @@ def recount_words(*, using="default"):
     (``hold_writers``: first in the transaction, when it writes companies before). The
     triggers keep the counts under every write; this repairs a database where they
     were off."""
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        for statement in [*HOLD_WRITERS_SQL, *RECOUNT_WORDS_SQL]:
-            cursor.execute(statement)
+    with transaction.atomic(using=using):
+        hold_writers(using=using)
+        with connections[using].cursor() as cursor:
+            for statement in RECOUNT_WORDS_SQL:
+                cursor.execute(statement)
