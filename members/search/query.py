@@ -15,6 +15,7 @@ Terms are letters and digits only (the analyzer's output), so the ``tsquery`` te
 here never holds an operator a visitor typed.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -92,6 +93,25 @@ class Slot:
     @property
     def has_typos(self):
         return any(word.levels[2] or word.levels[3] for word in self.words)
+
+    def edges(self):
+        """Return (first terms, last terms) of every way this slot can match, or None
+        when a prefix is among them (its words are not spelt out)."""
+        options = [
+            [[alt for level in word.levels for alt in level] for word in self.words],
+            *(
+                [[piece] for piece in template.split() if not piece.startswith("<")]
+                for template in self.synonyms
+            ),
+        ]
+        first, last = set(), set()
+        for option in options:
+            for found, pieces in ((first, option[0]), (last, option[-1])):
+                for piece in pieces:
+                    if not piece.endswith("{e}"):
+                        return None
+                    found.add(piece[: -len("{e}")])
+        return first, last
 
     def query(self, level, weight=""):
         """Return the tsquery of this slot, up to ``level``, restricted to ``weight``."""
@@ -181,6 +201,21 @@ class Query:
             parts.append(slot.query(level))
             previous = slot.words[-1].position
         return " ".join(parts)
+
+    def adjacent_pairs(self):
+        """Return, for each pair of neighbouring slots typed side by side, the term pairs
+        (``"a b"``) that a company holding the query as a phrase holds at two adjacent
+        positions (``members_search_pairs``, migration 0038): a list of lists, or None
+        when no pair of slots can tell (one slot, words apart, or a prefix at an edge)."""
+        found = []
+        for before, after in itertools.pairwise(self.slots):
+            if after.words[0].position - before.words[-1].position != 1:
+                continue
+            ends, starts = before.edges(), after.edges()
+            if ends is None or starts is None:
+                continue
+            found.append(sorted(f"{a} {b}" for a in ends[1] for b in starts[0]))
+        return found or None
 
     def highlight_terms(self):
         """Return (whole terms, prefixes) that highlighting marks."""

@@ -21,6 +21,13 @@ def in_attribute(weight, tsquery):
     return f"(ts_filter({VECTOR}, '{{{weight.lower()}}}'::\"char\"[]) @@ %s::tsquery)", [tsquery]
 
 
+def adjacent(pairs):
+    """The company holds one of ``pairs`` (``"a b"``) at two adjacent positions: one lookup
+    in the index of its adjacent term pairs (migration 0038), where a phrase (``<->``)
+    would read and check every company holding both words."""
+    return f"(members_search_pairs({VECTOR}) && %s::text[])", [list(pairs)]
+
+
 def exact_name(text):
     """The company's folded name is ``text`` (the B-tree ``members_company_exact_name``)."""
     return f"({NAME} = %s)", [text]

@@ -16,7 +16,15 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, F, FloatField
 
 from .query import LEVELS
-from .sql import WEIGHT_OF_ATTRIBUTE, CompanySQL, any_of, exact_name, in_attribute
+from .sql import (
+    WEIGHT_OF_ATTRIBUTE,
+    CompanySQL,
+    adjacent,
+    all_of,
+    any_of,
+    exact_name,
+    in_attribute,
+)
 
 # Each bucket is first walked by id over the first WALK public companies: a dense bucket
 # (a broad word's, 1% of the register or more) fills the page there, reading at most
@@ -24,6 +32,9 @@ from .sql import WEIGHT_OF_ATTRIBUTE, CompanySQL, any_of, exact_name, in_attribu
 # PROBE companies that its driver's index finds.
 WALK = 1000
 PROBE = 1000
+# A search of several words sets its bar again over this many times WALK companies when
+# the first bar is too low to look beyond (``threshold``).
+WIDEN = 4
 PLANS = {
     "walk": "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off; "
     "SET LOCAL enable_seqscan = off",
@@ -88,13 +99,15 @@ def _window(queryset, conditions, bound, top):
     return window
 
 
-def _bound(queryset):
-    """Return the id of the ``WALK``-th public company, or None when there are fewer."""
+def _bound(queryset, walk=None):
+    """Return the id of the ``walk``-th public company (``WALK`` by default), or None when
+    there are fewer."""
+    walk = walk or WALK
     return (
         queryset.model.objects.using(queryset.db)
         .public()
         .order_by("pk")
-        .values_list("pk", flat=True)[WALK - 1 : WALK]
+        .values_list("pk", flat=True)[walk - 1 : walk]
         .first()
     )
 
@@ -178,11 +191,16 @@ def _attributes_below(query, total):
             sum(split) + 1 <= total - 1 and share < last for share in split
         )
         if generous:
-            asked.add(min((share, index) for index, share in enumerate(split)))
+            share, index = min((share, index) for index, share in enumerate(split))
+            # The words that must all be in the name are one lookup in its index.
+            together = [i for i, other in enumerate(split) if other == 0] if share == 0 else []
+            asked.add((share, tuple(together or [index])))
     return any_of(
         [
-            in_attribute(weight, query.slots[index].query(LEVELS - 1))
-            for share, index in sorted(asked)
+            in_attribute(
+                weight, " & ".join(query.slots[index].query(LEVELS - 1) for index in indexes)
+            )
+            for share, indexes in sorted(asked)
             for weight in WEIGHT_OF_ATTRIBUTE[: share + 1]
         ]
     )
@@ -194,9 +212,16 @@ def _better_than(query, worst):
     town indexes or the exact name's; or None when no index can find them all (fewer
     typos, a phrase, or whole words against prefixes: those need every match read)."""
     typos, proximity, attribute, exactness = (int(value) for value in worst)
-    if typos or proximity:
+    if typos:
         return None
     parts = []
+    if proximity:
+        # A company with the words as a phrase holds a pair of its terms side by side at
+        # each pair of neighbouring words.
+        pairs = query.adjacent_pairs()
+        if pairs is None:
+            return None
+        parts.append(all_of([adjacent(found) for found in pairs]))
     if attribute:
         parts.append(_attributes_below(query, attribute))
         if parts[-1] is None:
@@ -215,31 +240,40 @@ def threshold(query, queryset, top, keys):
     The matches among the first ``WALK`` public companies are ranked whole (walked by
     id); the last of their first ``top`` rows sets the bar. A company beyond them comes
     first only when its rules are better, which ``_better_than`` finds through an index;
-    at most ``PROBE`` such companies are ranked, and merged in. Otherwise (too few in the
-    walk, a bar no index can reach, too many above it), None: the caller ranks them all.
+    at most ``PROBE`` such companies are ranked, and merged in. When the bar is too low
+    for that (no index reaches it, or too many companies pass it), the first
+    ``WIDEN`` × ``WALK`` companies set it again: more of the best companies are among
+    them. Otherwise (fewer than ``top`` matches in the walk, which then are few in all,
+    or still too low a bar), None: the caller ranks them all.
     """
-    bound = _bound(queryset)
-    if bound is None:
-        return None
+    failed = None  # the last bar that no index could look beyond
     with _planned(queryset.db) as use:
-        use("walk")
-        window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
-        if len(window) < top:
-            return None
-        bar, beyond = window[-1][:-1], []
-        if any(bar):  # nothing comes before the best rules of all
-            better = _better_than(query, bar)
-            if better is None:
+        for walk in (WALK, WIDEN * WALK):
+            use("walk")
+            bound = _bound(queryset, walk)
+            if bound is None:
                 return None
-            use("indexes")
-            candidates = list(
-                queryset.model.objects.using(queryset.db)
-                .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
-                .order_by()
-                .values_list("pk", flat=True)[: PROBE + 1]
-            )
-            if len(candidates) > PROBE:
-                return None
-            beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
-        ids = [row[-1] for row in sorted(window + beyond)[:top]]
-        return _by_id(queryset, ids, use)
+            window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
+            if len(window) < top:
+                return None  # few matches: ranking them all costs less
+            bar, beyond = window[-1][:-1], []
+            if failed is not None and bar >= failed:
+                return None  # no better a bar: the same companies would pass it
+            failed = bar
+            if any(bar):  # nothing comes before the best rules of all
+                better = _better_than(query, bar)
+                if better is None:
+                    continue
+                use("indexes")
+                candidates = list(
+                    queryset.model.objects.using(queryset.db)
+                    .filter(CompanySQL(*better, BooleanField()), pk__gt=bound)
+                    .order_by()
+                    .values_list("pk", flat=True)[: PROBE + 1]
+                )
+                if len(candidates) > PROBE:
+                    continue
+                beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
+            ids = [row[-1] for row in sorted(window + beyond)[:top]]
+            return _by_id(queryset, ids, use)
+        return None

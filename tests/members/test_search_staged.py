@@ -3,6 +3,8 @@ several words rank the name matches first), and shows the same companies in the 
 order as ranking every match."""
 
 import pytest
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from members.models import Company, Synonym
@@ -94,7 +96,12 @@ def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(
 @pytest.mark.parametrize("walk", [5, 12])  # the bar set by a few companies, or by more
 @pytest.mark.parametrize(
     "query, shortcut",
-    [("studio cat", True), ("studio perpignan", False), ("jeu vidéo sète", False)],
+    [
+        ("studio cat", {5, 12}),
+        ("studio perpignan", {5, 12}),
+        ("jeu vidéo sète", {12}),
+        ("sète jeu vidéo", {12}),
+    ],
 )
 def test_several_words_beyond_the_walk_give_the_full_ranking(
     mixed_register, monkeypatch, query, shortcut, walk
@@ -107,9 +114,10 @@ def test_several_words_beyond_the_walk_give_the_full_ranking(
     for top in (1, 3, len(expected)):
         rows = run.first_rows(queryset, top)
         if top == 1:
-            # A phrase in the name sets a bar that an index reaches; a town's word after
-            # a name's is no phrase, and a phrase may hide in any description.
-            assert (rows is not None) == shortcut, query
+            # Every bar here is reached through the indexes: a phrase anywhere through the
+            # index of adjacent pairs, the words in the name through the name's. Fewer
+            # matches than the rows asked for among the first 5 companies: no shortcut.
+            assert (rows is not None) == (walk in shortcut), query
         if rows is not None:  # None: the caller ranks every match
             assert [company.slug for company in rows] == expected[:top], (query, top)
 
@@ -130,3 +138,62 @@ def test_several_words_look_beyond_the_walk_for_the_better_companies(monkeypatch
     rows = run.first_rows(queryset, 3)
     assert [company.slug for company in rows] == [in_name.slug, split.slug, early[0].slug]
     assert [company.slug for company in rows] == ranked("atelier studio", 3)
+
+
+def test_a_bar_too_low_to_look_beyond_is_set_again_over_more_companies(monkeypatch):
+    """The first 3 companies hold the words apart in their descriptions: more companies
+    pass that bar than are ranked. Among the first 12, most hold the phrase in a sector:
+    beyond them, only a company with a word in its name as well comes first."""
+    sector = SectorFactory(slug="atelier-studio", name="Atelier studio", name_en="Studio")
+    for i in range(3):
+        CompanyFactory(trade_name=f"Alpha {i}", description_fr="Un atelier, puis un studio.")
+    in_sector = [CompanyFactory(trade_name=f"Beta {i}", sectors=[sector]) for i in range(12)]
+    named = CompanyFactory(trade_name="Atelier Nord", sectors=[sector])
+    monkeypatch.setattr(staged, "WALK", 3)
+    monkeypatch.setattr(staged, "PROBE", 4)
+    run = Search("atelier studio")
+    queryset = run.apply(Company.objects.public())
+    expected = [named.slug, in_sector[0].slug, in_sector[1].slug]
+    assert ranked("atelier studio", 3) == expected
+    monkeypatch.setattr(staged, "WIDEN", 1)  # the same bar again: it gives up at once
+    assert run.first_rows(queryset, 3) is None
+    monkeypatch.setattr(staged, "WIDEN", 4)
+    assert [company.slug for company in run.first_rows(queryset, 3)] == expected
+
+
+@pytest.mark.parametrize(
+    "tsquery, pairs",
+    [
+        ("studio <-> catalan", ["studio catalan"]),
+        ("jeu <-> video", ["jeu video"]),
+        (
+            "(jeu | gaming) <-> (video | club)",
+            ["jeu video", "jeu club", "gaming video", "gaming club"],
+        ),
+        # None: words in reverse order, and a sector's last word before the town's.
+        ("catalan <-> studio", ["catalan studio"]),
+        ("video <-> sete", ["video sete"]),
+    ],
+)
+def test_the_index_of_adjacent_pairs_holds_exactly_the_phrases(mixed_register, tsquery, pairs):
+    """``members_search_pairs`` (migration 0038) finds a company exactly when ``<->`` does:
+    the same positions, whatever the attribute (a name's last word and the sectors' first
+    are no phrase)."""
+    public = Company.objects.public()
+    phrase = RawSQL("search_vector @@ %s::tsquery", [tsquery], output_field=BooleanField())
+    pair = RawSQL(
+        "members_search_pairs(search_vector) && %s::text[]", [pairs], output_field=BooleanField()
+    )
+    by_phrase = set(public.filter(phrase).values_list("pk", flat=True))
+    assert set(public.filter(pair).values_list("pk", flat=True)) == by_phrase
+    assert bool(by_phrase) == (tsquery not in {"catalan <-> studio", "video <-> sete"})
+
+
+def test_the_pairs_of_a_query_are_its_neighbouring_words_edges(mixed_register):
+    """Each pair of words typed side by side gives the pairs of their terms (a synonym's
+    phrase by its first or last term); words apart (a stop word between) give none."""
+    pairs = Search("sète jeu vidéo ").query.adjacent_pairs()
+    assert pairs == [["sete gaming", "sete jeu"]]
+    assert Search("jeu vidéo sète ").query.adjacent_pairs() == [["gaming sete", "video sete"]]
+    assert Search("studio de sète ").query.adjacent_pairs() is None
+    assert Search("studio").query.adjacent_pairs() is None
