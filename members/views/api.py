@@ -23,7 +23,7 @@ def _company_summary(company, query=None):
         "slug": company.slug,
         "url": company.get_absolute_url(),
         "city": company.city,
-        "sectors": [sector.slug for sector in company.sectors.all()],
+        "sectors": [sector.slug for sector in company.sector_list],
         "website": company.website,
         "logo": thumbnail_url(company.logo, "small"),
     }

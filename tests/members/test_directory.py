@@ -52,6 +52,28 @@ def test_directory_lists_published_companies_by_name_with_the_total(client, dire
     assert "Caché" not in response.text
 
 
+def test_cards_and_api_show_each_companys_sectors_by_name_in_the_visitors_language(
+    client, directory, sectors
+):
+    """The sectors come with the rows (``with_listing_data``): the same sectors, in the
+    same order, as the company's own relation, and their English names in English."""
+    games, health = sectors
+    health.name_en = "E-health"
+    health.save()
+    arcade = Company.objects.get(trade_name="Arcade Perpignan")
+    assert [sector.slug for sector in arcade.sector_list] == ["e-sante", "jeu-video"]
+    page = client.get(LIST, {"q": "arcade"})
+    assert re.search(r'<li class="chip">E-santé</li>\s*<li class="chip">Jeu vidéo</li>', page.text)
+    english = client.get(LIST, {"q": "arcade"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<li class="chip">E-health</li>' in english.text
+    api = client.get(API, {"q": "arcade"}).json()
+    assert api["results"][0]["sectors"] == ["e-sante", "jeu-video"]
+    listed = Company.objects.public().with_listing_data().get(pk=arcade.pk)
+    assert [(s.pk, s.label) for s in listed.sector_list] == [
+        (s.pk, s.label) for s in arcade.sectors.order_by("name")
+    ]
+
+
 def test_directory_filters_by_several_sectors_and_by_city(client, directory):
     both = client.get(LIST, {"sector": ["jeu-video", "e-sante"]})
     assert both.context["page_obj"].paginator.count == 3
