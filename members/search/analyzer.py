@@ -9,8 +9,8 @@ their position, so that proximity is measured on the text as written.
 """
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..text import fold
 
@@ -69,8 +69,10 @@ def family_root(term):
     return ""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word of a text: a tuple, made for every word of every description shown and
+    indexed (a frozen dataclass costs four times as much to make)."""
+
     position: int  # 1-based, counting stop words, so that distances are the text's own
     term: str  # "" for a stop word
     folded: str  # the word as written, folded

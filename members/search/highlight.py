@@ -12,13 +12,15 @@ ELLIPSIS = "…"
 
 
 def _matcher(query):
-    whole, prefixes = query.highlight_terms()
+    whole, prefixes = query.highlight_terms
+    prefixes = tuple(prefixes)
 
     def matches(token):
         if not token.term:
             return False
-        return token.term in whole or any(
-            token.term.startswith(prefix) or token.folded.startswith(prefix) for prefix in prefixes
+        return token.term in whole or (
+            bool(prefixes)
+            and (token.term.startswith(prefixes) or token.folded.startswith(prefixes))
         )
 
     return matches

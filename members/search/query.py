@@ -17,7 +17,7 @@ here never holds an operator a visitor typed.
 
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.db import connections
 
@@ -217,8 +217,10 @@ class Query:
             found.append(sorted(f"{a} {b}" for a in ends[1] for b in starts[0]))
         return found or None
 
+    @cached_property
     def highlight_terms(self):
-        """Return (whole terms, prefixes) that highlighting marks."""
+        """(whole terms, prefixes) that highlighting marks: worked out once per search,
+        which marks every name and description it shows (after ``expand``)."""
         whole, prefixes = set(), set()
         for slot in self.slots:
             for template in slot.synonyms:
