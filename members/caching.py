@@ -21,7 +21,7 @@ from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -34,11 +34,17 @@ CACHE_SECONDS = 600
 LAST_VERSION_KEY = "public-page:last-version"
 
 
+# Read before every public answer, cached or not: one statement, without the ORM's
+# building of a query (about 1 ms of the 3 that a cached page costs).
+PUBLIC_VERSION_SQL = f"SELECT value FROM {PublicDataVersion._meta.db_table} WHERE id = 1"  # noqa: S608 - constant SQL
+
+
 def public_version(*, using="default"):
-    return (
-        PublicDataVersion.objects.using(using).filter(pk=1).values_list("value", flat=True).first()
-        or 0
-    )
+    """Return the current public data version (0 before the first change)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(PUBLIC_VERSION_SQL)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump_public_version(*, using="default"):
