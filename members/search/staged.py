@@ -115,8 +115,9 @@ def _bound(queryset, walk=None):
 @contextmanager
 def _planned(using):
     """Yield ``use(plan)``, which sets the planner settings of ``PLANS[plan]`` for the
-    rest of a transaction of its own; they are reset before it commits (on an error, the
-    rollback undoes them instead)."""
+    rest of a transaction of its own. Its commit undoes them (``SET LOCAL``), as would a
+    rollback; within a caller's transaction, they are reset on the way out."""
+    nested = connections[using].in_atomic_block
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         plan = None
 
@@ -127,7 +128,8 @@ def _planned(using):
                 plan = wanted
 
         yield use
-        use(None)
+        if nested:
+            use(None)
 
 
 def _by_id(queryset, ids, use):
@@ -158,12 +160,14 @@ def walk_buckets(queryset, conditions, top):
             use("walk")
             window = _window(queryset, conditions, bound, top)
         for index, ((sql, params), driver, walk) in enumerate(conditions):
-            bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
-            bucket = bucket.order_by("pk").values_list("pk", flat=True)
-            if walk and bound is not None:
+            beyond = walk and bound is not None
+            if beyond:
                 ids += window.get(index, [])[: top - len(ids)]
-                bucket = bucket.filter(pk__gt=bound)
             if len(ids) < top:
+                bucket = queryset.filter(CompanySQL(sql, params, BooleanField()))
+                bucket = bucket.order_by("pk").values_list("pk", flat=True)
+                if beyond:
+                    bucket = bucket.filter(pk__gt=bound)
                 use("indexes")
                 ids += _rest(bucket, driver, bound if walk else None, found)[: top - len(ids)]
             if len(ids) == top:

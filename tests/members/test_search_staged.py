@@ -197,3 +197,29 @@ def test_the_pairs_of_a_query_are_its_neighbouring_words_edges(mixed_register):
     assert Search("jeu vidéo sète ").query.adjacent_pairs() == [["gaming sete", "video sete"]]
     assert Search("studio de sète ").query.adjacent_pairs() is None
     assert Search("studio").query.adjacent_pairs() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_planner_settings_of_a_staged_search_never_outlive_it(register):
+    """The walk tells the planner which plan to use with SET LOCAL: gone after its own
+    transaction commits, and reset by hand inside a caller's transaction."""
+    from django.db import connection, transaction
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+                " current_setting('enable_bitmapscan')"
+            )
+            return cursor.fetchone()
+
+    for caller_transaction in (False, True):
+        run = Search("studio")
+        queryset = run.apply(Company.objects.public())
+        if caller_transaction:
+            with transaction.atomic():
+                assert run.first_rows(queryset, 5)
+                assert settings() == ("on", "on", "on")
+        else:
+            assert run.first_rows(queryset, 5)
+        assert settings() == ("on", "on", "on")
