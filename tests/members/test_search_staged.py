@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from members.models import Company, Synonym
 from members.search import Search, ranking, search, staged
+from members.search.sql import CompanySQL
 
 from .factories import CompanyFactory, SectorFactory
 
@@ -223,3 +224,23 @@ def test_the_planner_settings_of_a_staged_search_never_outlive_it(register):
         else:
             assert run.first_rows(queryset, 5)
         assert settings() == ("on", "on", "on")
+
+
+@pytest.mark.parametrize("query", ["studio perpignan", "atelier studio", "jeu vidéo sète"])
+def test_the_attribute_bar_finds_every_company_below_it_and_no_more_in_the_name(
+    mixed_register, query
+):
+    """``_attributes_below(total)`` holds every company whose attribute rule is below
+    ``total``; the words a split puts all in the name are asked together there."""
+    run = Search(query)
+    public = Company.objects.public()
+    rules = dict(run.apply(public).values_list("pk", "search_attribute"))
+    for total in range(1, 3 * len(run.query.slots) + 1):
+        condition = staged._attributes_below(run.query, total)
+        found = set(
+            public.filter(CompanySQL(*condition, BooleanField())).values_list("pk", flat=True)
+        )
+        assert {pk for pk, attribute in rules.items() if attribute < total} <= found, total
+    # Both words in the name: no company of this register has both there.
+    both_in_name = staged._attributes_below(Search("atelier studio").query, 1)
+    assert not public.filter(CompanySQL(*both_in_name, BooleanField())).exists()
