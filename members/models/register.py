@@ -355,7 +355,8 @@ class Company(models.Model):
     @property
     def sector_list(self):
         """Return the company's sectors, by name: from ``with_listing_data`` without a
-        query, otherwise through ``sectors`` (prefetched, or one query)."""
+        query (their id, names and slug, what a card shows), otherwise through
+        ``sectors`` (prefetched, or one query)."""
         rows = getattr(self, "sector_rows", None)
         if rows is None:
             return list(self.sectors.all())

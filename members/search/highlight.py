@@ -18,9 +18,10 @@ def _matcher(query):
     def matches(token):
         if not token.term:
             return False
-        return token.term in whole or (
-            bool(prefixes)
-            and (token.term.startswith(prefixes) or token.folded.startswith(prefixes))
+        return (
+            token.term in whole
+            or token.term.startswith(prefixes)
+            or token.folded.startswith(prefixes)
         )
 
     return matches

@@ -213,8 +213,9 @@ def _attributes_below(query, total):
 def _better_than(query, worst):
     """Return SQL and parameters that every company whose rules (typos, proximity,
     attribute, exactness) come before ``worst`` satisfies, through the name, sector and
-    town indexes or the exact name's; or None when no index can find them all (fewer
-    typos, a phrase, or whole words against prefixes: those need every match read)."""
+    town indexes, the index of adjacent pairs (a phrase) or the exact name's; or None when
+    no index can find them all (fewer typos, a phrase of words not typed side by side, or
+    whole words against prefixes: those need every match read)."""
     typos, proximity, attribute, exactness = (int(value) for value in worst)
     if typos:
         return None
