@@ -6,7 +6,9 @@ their positions (25 ms for 11,000 companies with "animation" and "3d"); this ind
 those with the two words side by side in one lookup.
 
 ``members_search_pairs(vector)`` returns ``{"a b", …}``: each pair of lexemes (a, b) with
-a position of b one after a position of a, exactly the positions that ``a <-> b`` reads.
+a position of b one after a position of a, exactly the positions that ``a <-> b`` reads,
+up to 200 bytes (``members.search.query.MAX_PAIR_BYTES``): a GIN entry holds at most
+about 2,700, and a lexeme may have 2,047 (two pasted codes side by side).
 """
 
 from django.db import migrations
@@ -18,6 +20,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     FROM (SELECT lexeme, unnest(positions) AS at FROM unnest(vector)) AS a
     JOIN (SELECT lexeme, unnest(positions) AS at FROM unnest(vector)) AS b
         ON b.at = a.at + 1
+    WHERE octet_length(a.lexeme) + octet_length(b.lexeme) < 200
 $$
 """
 

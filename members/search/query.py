@@ -34,6 +34,10 @@ MAX_CORRECTIONS = 6  # per word, the closest ones
 # prefix ("co") that starts more words stays a prefix.
 MAX_PREFIX_WORDS = 32
 LEVELS = 4
+# The longest pair of adjacent terms that ``members_search_pairs`` (migration 0038) keeps,
+# in bytes with its space: a GIN entry holds at most about 2,700 bytes, and two pasted
+# codes side by side would make a company unsavable.
+MAX_PAIR_BYTES = 200
 
 
 def allowed_typos(word):
@@ -93,6 +97,14 @@ class Slot:
     @property
     def has_typos(self):
         return any(word.levels[2] or word.levels[3] for word in self.words)
+
+    def widths(self):
+        """Return the set of the widths of the ways this slot can match: the distance from
+        its first term to its last (0 for one word)."""
+        found = {self.words[-1].position - self.words[0].position}
+        for template in self.synonyms:
+            found.add(sum(int(piece[1:-1]) for piece in template.split() if piece[0] == "<"))
+        return found
 
     def edges(self):
         """Return (first terms, last terms) of every way this slot can match, or None
@@ -206,15 +218,28 @@ class Query:
         """Return, for each pair of neighbouring slots typed side by side, the term pairs
         (``"a b"``) that a company holding the query as a phrase holds at two adjacent
         positions (``members_search_pairs``, migration 0038): a list of lists, or None
-        when no pair of slots can tell (one slot, words apart, or a prefix at an edge)."""
+        when no pair of slots can tell.
+
+        A pair of slots cannot tell when its words are apart (a stop word between), when
+        a prefix is at their edge, when a pair is longer than the index keeps
+        (``MAX_PAIR_BYTES``), or when the first slot matches in ways of different widths
+        (``vr`` or ``réalité virtuelle``): PostgreSQL then lets the shorter one end where
+        the longer would, so ``(realit <-> virtuel | vr) <-> studio`` matches "vr en
+        studio" whenever the text also holds "réalité virtuelle".
+        """
         found = []
         for before, after in itertools.pairwise(self.slots):
             if after.words[0].position - before.words[-1].position != 1:
                 continue
+            if len(before.widths()) > 1:
+                continue
             ends, starts = before.edges(), after.edges()
             if ends is None or starts is None:
                 continue
-            found.append(sorted(f"{a} {b}" for a in ends[1] for b in starts[0]))
+            pairs = sorted(f"{a} {b}" for a in ends[1] for b in starts[0])
+            if any(len(pair.encode()) > MAX_PAIR_BYTES for pair in pairs):
+                continue
+            found.append(pairs)
         return found or None
 
     @cached_property

@@ -244,3 +244,44 @@ def test_the_attribute_bar_finds_every_company_below_it_and_no_more_in_the_name(
     # Both words in the name: no company of this register has both there.
     both_in_name = staged._attributes_below(Search("atelier studio").query, 1)
     assert not public.filter(CompanySQL(*both_in_name, BooleanField())).exists()
+
+
+@pytest.mark.parametrize("query", ["réalité virtuelle studio", "vr studio", "jeu vidéo studio"])
+def test_a_phrase_after_a_synonym_of_another_length_still_gives_the_full_ranking(
+    monkeypatch, query
+):
+    """PostgreSQL lets the shorter way of a slot (``vr``) end where the longer one would
+    (``réalité virtuelle``): "VR en studio" is a phrase of ``vr studio`` in a text that
+    also holds "réalité virtuelle", though no pair of its terms is side by side. Such a
+    pair of slots tells nothing, and the company still comes first."""
+    Synonym.objects.create(terms="réalité virtuelle, vr")
+    Synonym.objects.create(terms="jeu vidéo, gaming")
+    for i in range(6):
+        CompanyFactory(
+            trade_name=f"Alpha {i}",
+            description_fr="Réalité virtuelle et jeu vidéo, gaming, vr. Un grand studio.",
+        )
+    target = CompanyFactory(
+        trade_name="Omega",
+        description_fr="VR en studio. Réalité virtuelle. Gaming en studio. Jeu vidéo.",
+    )
+    monkeypatch.setattr(staged, "WALK", 3)
+    run = Search(query)
+    assert run.query.adjacent_pairs() is None
+    queryset = run.apply(Company.objects.public())
+    expected = ranked(query, 3)
+    assert expected[0] == target.slug
+    rows = run.first_rows(queryset, 3)
+    assert rows is None or [company.slug for company in rows] == expected
+
+
+def test_two_long_codes_side_by_side_leave_the_company_savable_and_searchable():
+    """A GIN entry holds about 2,700 bytes: the index of adjacent pairs leaves out a pair
+    longer than ``MAX_PAIR_BYTES``, and a query with such a pair does not ask for it."""
+    code = "a1b2c3d4" * 180  # 1,440 letters and digits: one term
+    company = CompanyFactory(trade_name="Clés", description_fr=f"Clé {code} {code[::-1]} fin.")
+    company.refresh_from_db()
+    assert company.search_vector
+    run = Search(f"{code} {code[::-1]}")
+    assert run.query.adjacent_pairs() is None
+    assert ranked(f"{code} {code[::-1]}") == [company.slug]
