@@ -98,32 +98,31 @@ class Slot:
     def has_typos(self):
         return any(word.levels[2] or word.levels[3] for word in self.words)
 
-    def widths(self):
-        """Return the set of the widths of the ways this slot can match: the distance from
-        its first term to its last (0 for one word)."""
-        found = {self.words[-1].position - self.words[0].position}
+    def ways(self):
+        """Return ``(first alternatives, last alternatives, width)`` of each way this
+        slot matches: its words as typed, then each synonym. Alternatives are templates
+        (``term{e}`` or ``term{p}``); the width is the distance from first to last term."""
+        typed = [[alt for level in word.levels for alt in level] for word in self.words]
+        found = [(typed[0], typed[-1], self.words[-1].position - self.words[0].position)]
         for template in self.synonyms:
-            found.add(sum(int(piece[1:-1]) for piece in template.split() if piece[0] == "<"))
+            pieces = template.split()
+            terms = [piece for piece in pieces if not piece.startswith("<")]
+            width = sum(int(piece[1:-1]) for piece in pieces if piece.startswith("<"))
+            found.append(([terms[0]], [terms[-1]], width))
         return found
 
     def edges(self):
-        """Return (first terms, last terms) of every way this slot can match, or None
-        when a prefix is among them (its words are not spelt out)."""
-        options = [
-            [[alt for level in word.levels for alt in level] for word in self.words],
-            *(
-                [[piece] for piece in template.split() if not piece.startswith("<")]
-                for template in self.synonyms
-            ),
-        ]
-        first, last = set(), set()
-        for option in options:
-            for found, pieces in ((first, option[0]), (last, option[-1])):
+        """Return (first terms, last terms, widths) of every way this slot can match, or
+        None when a prefix is at an edge (its words are not spelt out)."""
+        first, last, widths = set(), set(), set()
+        for starts, ends, width in self.ways():
+            widths.add(width)
+            for found, pieces in ((first, starts), (last, ends)):
                 for piece in pieces:
                     if not piece.endswith("{e}"):
                         return None
                     found.add(piece[: -len("{e}")])
-        return first, last
+        return first, last, widths
 
     def query(self, level, weight=""):
         """Return the tsquery of this slot, up to ``level``, restricted to ``weight``."""
@@ -231,10 +230,8 @@ class Query:
         for before, after in itertools.pairwise(self.slots):
             if after.words[0].position - before.words[-1].position != 1:
                 continue
-            if len(before.widths()) > 1:
-                continue
             ends, starts = before.edges(), after.edges()
-            if ends is None or starts is None:
+            if ends is None or starts is None or len(ends[2]) > 1:
                 continue
             pairs = sorted(f"{a} {b}" for a in ends[1] for b in starts[0])
             if any(len(pair.encode()) > MAX_PAIR_BYTES for pair in pairs):

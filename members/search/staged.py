@@ -197,8 +197,8 @@ def _attributes_below(query, total):
         if generous:
             share, index = min((share, index) for index, share in enumerate(split))
             # The words that must all be in the name are one lookup in its index.
-            together = [i for i, other in enumerate(split) if other == 0] if share == 0 else []
-            asked.add((share, tuple(together or [index])))
+            indexes = tuple(i for i, other in enumerate(split) if other == 0)
+            asked.add((share, indexes if share == 0 else (index,)))
     return any_of(
         [
             in_attribute(
