@@ -11,7 +11,8 @@ A shared machine drifts: the same cached answers took 2.8 ms in one run of
 exports, ``git archive``) in alternation, ``--rounds`` times each, in fresh processes on the
 same database: each process serves the 20 queries of ``bench/directory.py`` through
 Django's whole stack (the test client, ``cluster.settings.production``), as the API, as
-the directory page and as suggestions (each query less its last 2 letters), every request
+the directory page and as suggestions (each query less its last 2 letters), plus the
+directory without a search (as many times as the mix has queries), every request
 a cache miss (the public version is bumped before each), ``--requests`` times per query.
 The database must be migrated for both commits (the later one's migrations, when the
 earlier code still runs on them). It prints a Markdown table of p50 and p95 per kind, and
@@ -42,6 +43,8 @@ kinds = {
     "api": lambda q: "/api/companies/?" + urllib.parse.urlencode({"q": q}),
     "page": lambda q: "/directory/?" + urllib.parse.urlencode({"q": q}),
     "suggest": lambda q: "/api/companies/suggest?" + urllib.parse.urlencode({"q": q[:-2]}),
+    # The directory without a search: the same page for each query of the mix.
+    "directory": lambda q: "/directory/",
 }
 client = Client(HTTP_HOST="127.0.0.1")
 found = {}
@@ -99,9 +102,10 @@ def table(labels, results):
             f"| {kind} | {b50:.1f} / {b95:.1f} ms | {a50:.1f} / {a95:.1f} ms | "
             f"{b50 / a50:.2f}× / {b95 / a95:.2f}× |"
         )
+    names = " / ".join(kinds)
     lines += [
         "",
-        f"| query | {' | '.join(f'{label}: API / page / suggestions p50' for label in labels)} |",
+        f"| query | {' | '.join(f'{label}: {names} p50' for label in labels)} |",
     ]
     lines.append("| --- | ---: | ---: |")
     for query in directory.QUERIES:

@@ -2,16 +2,23 @@
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services
 from members.models import Company, Membership
 
-from .factories import CompanyFactory, ContactFactory, MembershipPlanFactory, SectorFactory
+from .factories import (
+    CompanyFactory,
+    ContactFactory,
+    MembershipPlanFactory,
+    OfferFactory,
+    SectorFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -309,6 +316,31 @@ def sort_options(html):
             r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select
         )
     ]
+
+
+def test_the_kind_select_keeps_the_chosen_kind_and_ties_a_bad_one_to_its_error(client, directory):
+    html = client.get(LIST, {"kind": "startup"}, headers={"accept-language": "en"}).text
+    select = re.search(r'<select name="kind".*?</select>', html, re.S).group()
+    assert re.findall(r'<option value="([^"]*)" selected>', select) == ["startup"]
+    bad = client.get(LIST, {"kind": "robot"}, headers={"accept-language": "en"})
+    assert bad.status_code == 400
+    select = re.search(r'<select name="kind"[^>]*>', bad.text).group()
+    assert 'aria-invalid="true"' in select and 'aria-describedby="id_kind_error"' in select
+    assert 'id="id_kind_error"' in bad.text
+
+
+def test_the_hiring_badge_goes_the_day_after_the_last_offer_closes(client, directory, monkeypatch):
+    """The listing's query is built once a day (``_listed``): the next day gets its own."""
+    today = timezone.localdate()
+    OfferFactory(company=Company.objects.get(trade_name="Vroom"), start_date=today)
+
+    def hiring():
+        cache.clear()
+        return [c.trade_name for c in client.get(LIST).context["companies"] if c.hiring]
+
+    assert hiring() == ["Vroom"]
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + timedelta(days=1))
+    assert hiring() == []
 
 
 def test_the_sort_select_shows_the_order_of_the_list(client, directory):
