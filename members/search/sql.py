@@ -63,6 +63,13 @@ class CompanySQL(Expression):
         self.columns = list(exprs)
 
     def as_sql(self, compiler, connection):
-        vector, _params = compiler.compile(self.columns[0])
-        name, _params = compiler.compile(self.columns[1])
-        return self.sql.replace(VECTOR, vector).replace(NAME, name), self.params
+        return self.fill(self.sql, *self.column_sql(compiler)), self.params
+
+    def column_sql(self, compiler):
+        """Return the SQL of the search vector and of the folded name, as ``compiler``
+        names them (resolved, as in a QuerySet's conditions)."""
+        return [compiler.compile(column)[0] for column in self.columns]
+
+    @staticmethod
+    def fill(sql, vector, name):
+        return sql.replace(VECTOR, vector).replace(NAME, name)

@@ -3,6 +3,7 @@ several words rank the name matches first), and shows the same companies in the 
 order as ranking every match."""
 
 import pytest
+from django.core.cache import cache
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -92,6 +93,31 @@ def test_the_buckets_of_one_word_give_the_full_ranking_at_every_length(
     for top in (1, 3, 10, len(expected), len(expected) + 5):
         rows = run.first_rows(queryset, top)
         assert [company.slug for company in rows] == expected[:top], (query, top)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "studio", "city": "Perpignan"},
+        {"q": "studio", "sector": "son"},
+        {"q": "studio", "hiring": "false"},
+        {"q": "atelier son", "sector": "son"},
+        {"q": "studio perpignan", "city": "Perpignan", "sort": "relevance"},
+        {"q": "jeu vidéo", "city": "Sète"},
+    ],
+)
+def test_a_staged_search_keeps_the_other_filters_of_the_directory(
+    client, mixed_register, monkeypatch, params
+):
+    """The staged statements read the filterset's conditions compiled once, as plain SQL
+    (``staged._Plain``): the same companies as ranking every match that passes them."""
+    url = reverse("members:api-company-list")
+    expected = [row["slug"] for row in client.get(url, params).json()["results"]]
+    assert expected
+    cache.clear()
+    monkeypatch.setattr(ranking, "STAGED_FROM", 0)
+    monkeypatch.setattr(staged, "WALK", 4)
+    assert [row["slug"] for row in client.get(url, params).json()["results"]] == expected
 
 
 @pytest.mark.parametrize("walk", [5, 12])  # the bar set by a few companies, or by more
