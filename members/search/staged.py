@@ -91,6 +91,15 @@ class _Plain:
         """Return the ids of the companies ``read`` finds."""
         return [pk for (pk,) in self.read(("id", []), conditions, **options)]
 
+    def ranked(self, keys, *conditions, limit):
+        """Return ``(*keys, id)`` of the first ``limit`` companies ``read`` finds, in that
+        order (``keys``: the QuerySet's annotations, each ascending)."""
+        columns = [self.compiler.compile(self.query.annotations[key]) for key in keys]
+        sql = ", ".join([*(column for column, _params in columns), "id"])
+        params = [param for _column, found in columns for param in found]
+        order = ", ".join(str(position) for position in range(1, len(keys) + 2))
+        return self.read((sql, params), conditions, order=order, limit=limit)
+
 
 def _rest(plain, condition, driver, bound, found, limit):
     """Return the ids of the rest of a bucket (``condition``, beyond ``bound`` if any) that
@@ -299,7 +308,7 @@ def threshold(query, queryset, top, keys):
             bound = _bound(queryset, walk)
             if bound is None:
                 return None
-            window = list(queryset.filter(pk__lte=bound).values_list(*keys, "pk")[:top])
+            window = plain.ranked(keys, ("id <= %s", [bound]), limit=top)
             if len(window) < top:
                 return None  # few matches: ranking them all costs less
             bar, beyond = window[-1][:-1], []
@@ -316,7 +325,7 @@ def threshold(query, queryset, top, keys):
                 )
                 if len(candidates) > PROBE:
                     continue
-                beyond = list(queryset.filter(pk__in=candidates).values_list(*keys, "pk")[:top])
+                beyond = plain.ranked(keys, ("id = ANY(%s)", [candidates]), limit=top)
             ids = [row[-1] for row in sorted(window + beyond)[:top]]
             return _by_id(queryset, ids, use)
         return None
