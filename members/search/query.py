@@ -403,18 +403,20 @@ def matches_more_than(query, count, *, using="default"):
     ``count`` public companies match ``query``, without counting its matches; False when
     they cannot tell.
 
-    Each term of a one-word slot (the word, a correction, a word its prefix starts) and
-    each synonym of one word matches the slot alone: the query matches at least as many
-    companies as the most common of them. For several slots no single term tells (their
-    companies may not meet). The terms ``expand`` found were counted there; the synonyms
-    cost one lookup, and only when those did not tell already.
+    Each term of a one-word slot (the word, a correction, a word its prefix starts, spelt
+    out or not) and each synonym of one word matches the slot alone: the query matches at
+    least as many companies as the most common of them. For several slots no single term
+    tells (their companies may not meet). The terms ``expand`` found were counted there;
+    the synonyms cost one lookup, and only when those did not tell already.
     """
     if len(query.slots) != 1:
         return False
     [slot] = query.slots
     if slot.size == 1:
-        terms, _prefixes = slot.words[0].terms()
-        if max((query.held.get(term, 0) for term in terms), default=0) > count:
+        terms, prefixes = slot.words[0].terms()
+        # A prefix too common to spell out still starts the words ``expand`` read for it.
+        started = [term for term in query.held if term.startswith(tuple(prefixes))]
+        if max((query.held.get(term, 0) for term in [*terms, *started]), default=0) > count:
             return True
     synonyms = [template for template in slot.synonyms if " " not in template]
     terms = sorted({term for template in synonyms for term in _template_terms(template)[0]})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from members import services
 from members.demo.register import bulk_generate_companies
 from members.models import Company, SearchWord, SearchWordMove, Synonym
-from members.search import Search, ranking
+from members.search import Search, query, ranking
 from members.search.suggest import suggestions
 from members.views import directory
 
@@ -155,6 +155,24 @@ def test_a_prefix_and_a_typo_tell_through_their_words(studios):
     assert Search("studoi").more_than(3)  # a typo: its correction
     assert not Search("studio").more_than(5)
     assert not Search("zzz").more_than(0)
+
+
+def test_a_prefix_too_common_to_spell_out_tells_through_the_words_it_starts(monkeypatch):
+    """``zorg`` starts more vocabulary words than are spelt out: it stays a prefix, and
+    the counts of the words read for it still tell (no count of its matches)."""
+    for i in range(5):
+        CompanyFactory(trade_name=f"Zorga {i}")
+    for i in range(query.MAX_PREFIX_WORDS + 2):
+        CompanyFactory(trade_name=f"Zorgb{i:02d}")
+    run = Search("zorg")
+    assert run.query.slots[0].words[0].levels[1] == ["zorg{p}"]  # not spelt out
+    assert run.more_than(4)  # "zorga": 5 companies
+    assert not run.more_than(5)
+    monkeypatch.setattr(ranking, "STAGED_FROM", 4)
+    with CaptureQueriesContext(connection) as queries:
+        found = suggestions("zorg")
+    assert [row["label"] for row in found][:5] == [f"Zorga {i}" for i in range(5)]
+    assert count_statements(queries) == []
 
 
 def test_suggestions_many_matches_read_the_first_rows_without_counting(monkeypatch, studios):
