@@ -35,7 +35,7 @@ from .sql import (
     matches,
     negate,
 )
-from .staged import threshold, walk_buckets
+from .staged import names_first, threshold, walk_buckets
 
 
 def _sum(parts):
@@ -259,17 +259,10 @@ class Search:
         if len(query.slots) == 1:
             return self._walk(queryset, top)
         in_name = [
-            CompanySQL(f"{NAME_VECTOR} @@ %s::tsquery", [slot.query(LEVELS - 1)], BooleanField())
-            for slot in query.slots
+            (f"{NAME_VECTOR} @@ %s::tsquery", [slot.query(LEVELS - 1)]) for slot in query.slots
         ]
-        rows = list(queryset.filter(*in_name)[:top])
-        first_tier = all(
-            (row.search_typos, row.search_proximity, row.search_attribute) == (0, 0, 0)
-            for row in rows
-        )
-        if len(rows) == top and first_tier:
-            return rows
-        return threshold(query, queryset, top, RANKED_BY)
+        rows = names_first(queryset, in_name, RANKED_BY, top)
+        return threshold(query, queryset, top, RANKED_BY) if rows is None else rows
 
     def top_rows(self, queryset, top):
         """Return the first ``top`` rows of ``queryset``, the public companies as ``apply``

@@ -224,6 +224,18 @@ def walk_buckets(queryset, conditions, top):
         return _by_id(queryset, ids, use)
 
 
+def names_first(queryset, conditions, keys, top):
+    """Return the first ``top`` rows of ``queryset``, ranked by the annotations ``keys``
+    (exactness last) then the id, when the companies that meet ``conditions`` (each word
+    in the name, through the name's index) fill them with nothing but exactness to tell
+    apart; otherwise None. Their rules are read first, the rows only when they fill."""
+    ranked = _Plain(queryset).ranked(keys, *conditions, limit=top)
+    if len(ranked) < top or any(any(row[: len(keys) - 1]) for row in ranked):
+        return None
+    with _planned(queryset.db) as use:
+        return _by_id(queryset, [row[-1] for row in ranked], use)
+
+
 def _attributes_below(query, total):
     """Return SQL and parameters that a company whose attribute rule (the sum over the
     words of the best attribute each is in) is below ``total`` satisfies, or None past 4
