@@ -401,17 +401,22 @@ HELD_SQL = (
 def matches_more_than(query, count, *, using="default"):
     """Return True when the index's counts (``WORD_COMPANIES``) show that more than
     ``count`` public companies match ``query``, without counting its matches; False when
-    they cannot tell.
+    they cannot tell: for one slot, as ``slot_matches_more_than`` tells; for several, no
+    single term tells (their companies may not meet)."""
+    return len(query.slots) == 1 and slot_matches_more_than(
+        query, query.slots[0], count, using=using
+    )
+
+
+def slot_matches_more_than(query, slot, count, *, using="default"):
+    """Return True when the index's counts show that more than ``count`` public companies
+    match ``slot`` of ``query`` alone; False when they cannot tell.
 
     Each term of a one-word slot (the word, a correction, a word its prefix starts, spelt
-    out or not) and each synonym of one word matches the slot alone: the query matches at
-    least as many companies as the most common of them. For several slots no single term
-    tells (their companies may not meet). The terms ``expand`` found were counted there;
-    the synonyms cost one lookup, and only when those did not tell already.
+    out or not) and each synonym of one word matches the slot alone: the slot matches at
+    least as many companies as the most common of them. The terms ``expand`` found were
+    counted there; the synonyms cost one lookup, and only when those did not tell already.
     """
-    if len(query.slots) != 1:
-        return False
-    [slot] = query.slots
     if slot.size == 1:
         terms, prefixes = slot.words[0].terms()
         # A prefix too common to spell out still starts the words ``expand`` read for it.

@@ -23,7 +23,7 @@ the API and the admin all call it.
 from django.db.models import BooleanField, ExpressionWrapper, F, FloatField, Q, Value
 
 from .identifiers import identifier_condition
-from .query import LEVELS, expand, matches_more_than, parse
+from .query import LEVELS, expand, matches_more_than, parse, slot_matches_more_than
 from .sql import (
     NAME_VECTOR,
     VECTOR,
@@ -198,6 +198,14 @@ class Search:
         counts cannot tell (``query.matches_more_than``)."""
         return not self.partial and matches_more_than(self.query, count, using=self.using)
 
+    def words_each_more_than(self, count):
+        """Return True when the index's counts show each of several words (slots) alone in
+        more than ``count`` public companies (``query.slot_matches_more_than``)."""
+        slots = self.query.slots
+        return len(slots) > 1 and all(
+            slot_matches_more_than(self.query, slot, count, using=self.using) for slot in slots
+        )
+
     def apply(self, queryset):
         """Filter ``queryset`` to the matching companies, ordered by the rules."""
         query = self.query
@@ -267,10 +275,16 @@ class Search:
     def top_rows(self, queryset, top):
         """Return the first ``top`` rows of ``queryset``, the public companies as ``apply``
         ranked them, reading only those when the matches are many (as the index's counts
-        tell, or counted up to ``STAGED_FROM`` + 1)."""
+        tell, or counted up to ``STAGED_FROM`` + 1).
+
+        A search of several words, each of which the counts show in more companies than
+        that alone, is not counted either (6 ms for "jeu vid" at 100,000 companies): its
+        companies may still be few, but then the staged reading gives up after its first
+        window (``staged.threshold``)."""
         rows = None
         if (
             self.more_than(STAGED_FROM)
+            or self.words_each_more_than(STAGED_FROM)
             or queryset.order_by().values("pk")[: STAGED_FROM + 1].count() > STAGED_FROM
         ):
             rows = self.first_rows(queryset, top)

@@ -183,6 +183,20 @@ def test_suggestions_many_matches_read_the_first_rows_without_counting(monkeypat
     assert count_statements(queries) == []
 
 
+def test_suggestions_of_words_each_held_past_the_bar_are_not_counted(monkeypatch, studios):
+    """Each word alone is in more companies than the bar: the staged reading, which gives
+    up when the companies with both are few, rather than a count of them."""
+    monkeypatch.setattr(ranking, "STAGED_FROM", 2)
+    with CaptureQueriesContext(connection) as queries:
+        found = suggestions("studio cér")
+    assert [row["label"] for row in found] == ["Studio 2", "Studio 3", "Studio 4"]
+    assert count_statements(queries) == []
+    with CaptureQueriesContext(connection) as queries:
+        found = suggestions("studio perpi")  # "perpignan": 2 companies, not past the bar
+    assert [row["label"] for row in found] == ["Studio 0", "Studio 1"]
+    assert len(count_statements(queries)) == 1
+
+
 def test_companies_added_in_bulk_fold_their_moves_after_commit(
     django_capture_on_commit_callbacks,
 ):
