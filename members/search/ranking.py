@@ -35,7 +35,7 @@ from .sql import (
     matches,
     negate,
 )
-from .staged import names_first, threshold, walk_buckets
+from .staged import names_first, readable, threshold, walk_buckets
 
 
 def _sum(parts):
@@ -160,6 +160,8 @@ RULES = [
 # The annotations that order the matches of one search before the id (the number of
 # words found is the same for all, but in a widened search, which is never staged).
 RANKED_BY = [name for name, rule, _descending in RULES if rule is not rule_words]
+# The staged reading orders by them ascending, and its name tier is all but the last.
+assert RANKED_BY[-1] == "search_exactness" and not any(d for _n, _r, d in RULES[1:])
 
 
 def _text_condition(tsquery):
@@ -264,6 +266,8 @@ class Search:
             return None
         if tuple(queryset.query.order_by) != getattr(self, "ordering", None):
             return None  # sorted otherwise (name, newest)
+        if not readable(queryset):
+            return None  # joined to another table: not read as plain SQL
         if len(query.slots) == 1:
             return self._walk(queryset, top)
         in_name = [

@@ -45,6 +45,13 @@ PLANS = {
 }
 
 
+def readable(queryset):
+    """Return whether the staged reading can read ``queryset`` as plain SQL (``_Plain``):
+    the company table alone, with no joins, extra tables or combined queries."""
+    query = queryset.query
+    return len(query.alias_map) <= 1 and not query.extra_tables and not query.combinator
+
+
 class _Plain:
     """The companies of a QuerySet, read as plain SQL: its conditions (the search, the
     filters) compiled once. The staged statements that read ids are many (6 to 10 a
@@ -54,9 +61,9 @@ class _Plain:
 
     def __init__(self, queryset):
         # A copy: resolving a condition counts its columns in the query's aliases.
-        self.query, self.using = queryset.query.chain(), queryset.db
-        if len(self.query.alias_map) > 1:
+        if not readable(queryset):
             raise ValueError("A staged search reads the company table alone, without joins.")
+        self.query, self.using = queryset.query.chain(), queryset.db
         self.compiler = self.query.get_compiler(using=self.using)
         try:
             self.where = self.compiler.compile(self.query.where)
@@ -337,7 +344,8 @@ def threshold(query, queryset, top, keys):
                 )
                 if len(candidates) > PROBE:
                     continue
-                beyond = plain.ranked(keys, ("id = ANY(%s)", [candidates]), limit=top)
+                if candidates:
+                    beyond = plain.ranked(keys, ("id = ANY(%s)", [candidates]), limit=top)
             ids = [row[-1] for row in sorted(window + beyond)[:top]]
             return _by_id(queryset, ids, use)
         return None

@@ -120,6 +120,18 @@ def test_a_staged_search_keeps_the_other_filters_of_the_directory(
     assert [row["slug"] for row in client.get(url, params).json()["results"]] == expected
 
 
+def test_a_search_joined_to_another_table_is_ranked_whole(mixed_register, monkeypatch):
+    """The staged reading reads the company table alone as plain SQL: a QuerySet joined
+    to another table (the sectors here) gets None, and is ranked whole instead."""
+    monkeypatch.setattr(ranking, "STAGED_FROM", 0)
+    joined = Company.objects.public().filter(sectors__slug="son")
+    run = Search("atelier")
+    queryset = run.apply(joined)
+    assert run.first_rows(queryset, 3) is None
+    assert [c.slug for c in run.top_rows(queryset, 3)] == [c.slug for c in queryset[:3]]
+    assert queryset.exists()
+
+
 @pytest.mark.parametrize("walk", [5, 12])  # the bar set by a few companies, or by more
 @pytest.mark.parametrize(
     "query, shortcut",
