@@ -6,7 +6,9 @@ last; a page needs only its own rows. A one-word search walks the buckets of equ
 looks beyond them only for better ones (``threshold``). Both give exactly the rows that
 ranking every match would, at a cost bounded whatever the word matches (a third of the
 register, or a handful), and tell PostgreSQL's planner which plan to use, for the
-statements of one transaction only.
+statements of one transaction only. Their statements that read ids or rules are plain
+SQL around the QuerySet's conditions, compiled once (``_Plain``); the rows shown come
+through the QuerySet.
 """
 
 from contextlib import contextmanager
@@ -60,9 +62,9 @@ class _Plain:
     joins (``members.filters``)."""
 
     def __init__(self, queryset):
-        # A copy: resolving a condition counts its columns in the query's aliases.
         if not readable(queryset):
             raise ValueError("A staged search reads the company table alone, without joins.")
+        # A copy: resolving the search columns counts them in the query's aliases.
         self.query, self.using = queryset.query.chain(), queryset.db
         self.compiler = self.query.get_compiler(using=self.using)
         try:
