@@ -204,8 +204,10 @@ class Search:
         """Return True when the index's counts show each of several words (slots) alone in
         more than ``count`` public companies (``query.slot_matches_more_than``)."""
         slots = self.query.slots
-        return len(slots) > 1 and all(
-            slot_matches_more_than(self.query, slot, count, using=self.using) for slot in slots
+        return (
+            not self.partial
+            and len(slots) > 1
+            and all(slot_matches_more_than(self.query, s, count, using=self.using) for s in slots)
         )
 
     def apply(self, queryset):
