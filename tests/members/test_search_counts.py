@@ -188,11 +188,11 @@ def test_suggestions_of_words_each_held_past_the_bar_are_not_counted(monkeypatch
     up when the companies with both are few, rather than a count of them."""
     monkeypatch.setattr(ranking, "STAGED_FROM", 2)
     with CaptureQueriesContext(connection) as queries:
-        found = suggestions("studio cér")
+        found = suggestions("studio céret")
     assert [row["label"] for row in found] == ["Studio 2", "Studio 3", "Studio 4"]
     assert count_statements(queries) == []
     with CaptureQueriesContext(connection) as queries:
-        found = suggestions("studio perpi")  # "perpignan": 2 companies, not past the bar
+        found = suggestions("studio perpignan")  # 2 companies: not past the bar
     assert [row["label"] for row in found] == ["Studio 0", "Studio 1"]
     assert len(count_statements(queries)) == 1
 
