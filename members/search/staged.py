@@ -67,6 +67,7 @@ class _Plain:
         # A copy: resolving the search columns counts them in the query's aliases.
         self.query, self.using = queryset.query.chain(), queryset.db
         self.compiler = self.query.get_compiler(using=self.using)
+        self.table = self.compiler.quote_name_unless_alias(self.query.base_table)
         try:
             self.where = self.compiler.compile(self.query.where)
         except FullResultSet:
@@ -88,8 +89,7 @@ class _Plain:
         if filtered:
             parts.insert(0, self.where)
         where, params = all_of([(f"({sql})", found) for sql, found in parts])
-        table = self.compiler.quote_name_unless_alias(self.query.base_table)
-        sql = f"SELECT {columns[0]} FROM {table} WHERE {where or 'TRUE'}"  # noqa: S608
+        sql = f"SELECT {columns[0]} FROM {self.table} WHERE {where or 'TRUE'}"  # noqa: S608
         if order:
             sql += f" ORDER BY {order}"
         with connections[self.using].cursor() as cursor:
