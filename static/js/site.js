@@ -51,6 +51,7 @@
       }
     };
     var close = function () {
+      latest += 1; // an answer still on its way is for text no longer there
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       choose(-1);
@@ -98,7 +99,7 @@
         fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (data) { if (asked === latest) { show(data.results || []); } })
-          .catch(close);
+          .catch(function () { if (asked === latest) { close(); } });
       }, 120);
     });
     input.addEventListener("keydown", function (event) {

@@ -65,3 +65,20 @@ def test_visitor_mistypes_two_words_picks_a_suggestion_with_the_keyboard(live_se
     box.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vroom")
     assert page.url == live_server.url + vroom.get_absolute_url()
+
+
+def test_an_answer_for_text_already_erased_opens_no_suggestions(live_server, page):
+    CompanyFactory(trade_name="Vroom", description_fr="Casques et mondes immersifs.")
+    held = []
+    page.route("**/api/companies/suggest*", lambda route: held.append(route))  # answered later
+
+    page.goto(live_server.url + "/directory/")
+    box = page.get_by_role("combobox", name="Nom, métier, commune…")
+    with page.expect_request("**/api/companies/suggest*"):
+        box.press_sequentially("vr")
+    box.press("Backspace")  # one letter: too short to suggest
+    with page.expect_response("**/api/companies/suggest*"):
+        held[0].continue_()
+    page.wait_for_timeout(200)  # the answer's handler runs after the response
+    expect(page.get_by_role("listbox", name="Suggestions")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
