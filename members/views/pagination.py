@@ -2,19 +2,22 @@
 
 import sys
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 20
+# PostgreSQL's OFFSET is a bigint: a page number past it finds nothing.
+MAX_OFFSET = 2**63 - 1
 
 
 class CappedPaginator(Paginator):
-    """Count at most ``cap`` + 1 results: past the cap, the page says "more than" and offers
-    the first pages only. Counting 30,000 search matches costs more than ranking them.
-    With ``over_cap``, the caller knows there are more than ``cap`` (``Search.more_than``):
-    nothing is counted."""
+    """Count at most ``cap`` + 1 results: past the cap, the page says "more than", and the
+    pages go on as long as there are results (the last one is not known: ``num_pages``
+    is then unbounded, and ``CappedPage.has_next`` looks for a result after the page).
+    Counting 30,000 search matches costs more than ranking them. With ``over_cap``, the
+    caller knows there are more than ``cap`` (``Search.more_than``): nothing is counted."""
 
     def __init__(self, *args, cap, over_cap=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,6 +35,42 @@ class CappedPaginator(Paginator):
     @property
     def capped(self):
         return self.count > self.cap
+
+    @cached_property
+    def num_pages(self):
+        return sys.maxsize if self.capped else super().num_pages
+
+    def page(self, number):
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if not self.holds(bottom):
+            raise EmptyPage(_("That page contains no results"))
+        # Django's page would end at the count, here the cap + 1 (a short page 51).
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    def holds(self, offset):
+        """Return whether there is a result at ``offset`` (from 0): known up to the cap,
+        one query for the id there past it (none past PostgreSQL's largest offset)."""
+        if offset <= self.cap:
+            return True
+        if offset >= MAX_OFFSET:
+            return False
+        return self.object_list.order_by().values("pk")[offset : offset + 1].exists()
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)
+
+
+class CappedPage(Page):
+    """A page of a ``CappedPaginator``: past the cap, another page follows when there is
+    a result after this one."""
+
+    def has_next(self):
+        if not self.paginator.capped:
+            return super().has_next()
+        return self.paginator.holds(self.number * self.paginator.per_page)
 
 
 class BadPage(Exception):

@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from members import services
 from members.models import Company, Membership
+from members.search import ranking
+from members.views import directory as directory_views
+from members.views import pagination
 
 from .factories import (
     CompanyFactory,
@@ -171,6 +174,42 @@ def test_api_pages_link_to_each_other(client, directory):
     assert second["next"] is None
     assert second["previous"].endswith("?page=1")
     assert len(second["results"]) == 8
+
+
+@pytest.fixture
+def past_the_cap(monkeypatch):
+    """Seven companies, counted up to 3, two a page: pages 1 and 2 are known from the
+    count, pages 3 and 4 are past it."""
+    monkeypatch.setattr(directory_views, "COUNT_CAP", 3)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
+    monkeypatch.setattr(ranking, "STAGED_FROM", 0)  # the search's pages read staged
+    for i in range(7):
+        CompanyFactory(trade_name=f"Atelier {i}", description_fr="Graphisme et mise en page.")
+    return [f"Atelier {i}" for i in range(7)]
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "atelier"}])
+def test_api_pages_lead_on_past_the_cap_to_the_last_result(client, past_the_cap, params):
+    names, url, asked = [], API, params
+    while url:
+        answer = client.get(url, asked).json()
+        assert answer["count"] == 4  # "more than 3"
+        names += [row["name"] for row in answer["results"]]
+        url, asked = answer["next"], None  # the next URL holds the parameters
+    assert names == past_the_cap
+    assert client.get(API, {**params, "page": 5}).status_code == 404
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "atelier"}])
+def test_directory_pages_go_on_past_the_cap_and_say_no_last_page(client, past_the_cap, params):
+    third = client.get(LIST, {**params, "page": 3})
+    assert [c.trade_name for c in third.context["page_obj"]] == ["Atelier 4", "Atelier 5"]
+    assert 'rel="next"' in third.text and "Page 3<" in third.text  # no "of 2"
+    last = client.get(LIST, {**params, "page": 4})
+    assert [c.trade_name for c in last.context["page_obj"]] == ["Atelier 6"]
+    assert 'rel="next"' not in last.text and 'rel="prev"' in last.text
+    assert client.get(LIST, {**params, "page": 5}).status_code == 404
+    assert client.get(LIST, {**params, "page": 2**62}).status_code == 404
 
 
 def test_api_uses_the_same_ranking_as_the_page(client, directory):

@@ -107,8 +107,9 @@ def studios(monkeypatch):
 def test_a_word_held_past_the_cap_is_not_counted(client, studios):
     with CaptureQueriesContext(connection) as queries:
         api = client.get(API, {"q": "studio"})
-    assert api.json()["count"] == 4  # more than 3: the first 4, as when counted
-    assert [row["name"] for row in api.json()["results"]] == [f"Studio {i}" for i in range(4)]
+    assert api.json()["count"] == 4  # more than 3
+    # The page is whole: it does not end at the count (cap + 1).
+    assert [row["name"] for row in api.json()["results"]] == [f"Studio {i}" for i in range(5)]
     assert count_statements(queries) == []
     page = client.get(PAGE, {"q": "studio"})
     assert page.context["page_obj"].paginator.capped
