@@ -57,7 +57,7 @@ class SortChoice:
 
 class CompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Search"),
+        label=_("Words searched"),
         method="filter_search",
         max_length=search.MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),

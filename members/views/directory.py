@@ -13,6 +13,7 @@ from ..filters import CompanyFilter
 from ..models import Company, Sector
 from ..search import ranking
 from ..search.highlight import decorate
+from .emptied import filters_to_remove
 from .pagination import BadPage, paginate
 
 # The page counts its results up to this many, then says "more than".
@@ -66,6 +67,19 @@ def search_page(request, filterset):
 
 
 def _sector_facets(params, filterset, page):
+    """Return ``_counted_sectors``, with each chosen sector among them, at 0 when none of
+    the results is in it: a chosen sector is always there to untick."""
+    facets = _counted_sectors(params, filterset, page)
+    if facets:
+        listed = {sector.pk for sector in facets}
+        for sector in filterset.form.cleaned_data.get("sector") or []:
+            if sector.pk not in listed:
+                sector.count = 0
+                facets.append(sector)
+    return facets
+
+
+def _counted_sectors(params, filterset, page):
     """Count the companies of each sector among the results of every filter but sector.
 
     Return None past ``COUNT_CAP`` results: counting the sectors of 30,000 matches would
@@ -122,6 +136,13 @@ def company_list(request):
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     decorate(page.object_list, search_query(filterset))
+    if not page.paginator.count:
+        context["filters_to_remove"] = filters_to_remove(
+            request.GET,
+            filterset,
+            build=lambda params: company_filterset(params, search_run=filterset.search),
+            cap=COUNT_CAP,
+        )
     context.update(
         page_obj=page,
         companies=page.object_list,

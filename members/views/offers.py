@@ -7,6 +7,7 @@ from .. import towns
 from ..caching import cache_public_response
 from ..filters import OfferFilter
 from ..models import Offer
+from .emptied import filters_to_remove
 from .pagination import BadPage, paginate
 
 
@@ -32,6 +33,10 @@ def offer_list(request):
         page = paginate(filterset.qs, request.GET)
     except BadPage as exc:
         raise Http404(str(exc)) from exc
+    if not page.paginator.count:
+        context["filters_to_remove"] = filters_to_remove(
+            request.GET, filterset, build=offer_filterset
+        )
     context.update(page_obj=page, offers=page.object_list)
     return render(request, "members/offer_list.html", context)
 

@@ -136,6 +136,31 @@ def test_empty_search_shows_a_helpful_empty_state(client, directory):
     assert f'href="{LIST}"' in response.text
 
 
+def test_each_filter_that_empties_the_list_is_offered_for_removal_with_its_count(client, directory):
+    response = client.get(
+        LIST, {"q": "vroom", "city": "Perpignan", "sector": "jeu-video", "sort": "name"}
+    )
+    assert response.context["page_obj"].paginator.count == 0
+    offered = {f["query"]: f["count"] for f in response.context["filters_to_remove"]}
+    assert offered == {
+        "city=Perpignan&sector=jeu-video&sort=name": 1,  # Arcade Perpignan
+        "q=vroom&sector=jeu-video&sort=name": 1,  # Vroom, in Le Soler
+        "q=vroom&city=Perpignan&sort=name": 0,
+    }
+    without_city = r'href="\?q=vroom&amp;sector=jeu-video&amp;sort=name">[^<]*Perpignan[^<]*</a>'
+    assert re.search(without_city + r' <span class="facet-count">\(1\)', response.text)
+    found = client.get(LIST, {"q": "vroom", "sector": "jeu-video"})
+    assert "filters_to_remove" not in found.context  # results: nothing to offer
+
+
+def test_a_chosen_sector_none_of_the_results_is_in_stays_listed_to_untick(client, directory):
+    response = client.get(LIST, {"q": "alaxione", "sector": "jeu-video"})
+    facets = {sector.slug: sector.count for sector in response.context["facets"]}
+    assert facets == {"e-sante": 1, "jeu-video": 0}
+    checked = r'value="jeu-video" checked> Jeu vidéo <span class="facet-count">\(0\)'
+    assert re.search(checked, response.text)
+
+
 def test_directory_query_count_does_not_grow_with_the_number_of_results(
     client, sectors, django_assert_max_num_queries
 ):

@@ -362,6 +362,18 @@ def test_offers_page_state_lives_in_the_url_with_20_offers_a_page(client):
     assert len(second.context["page_obj"]) == 5
 
 
+def test_each_filter_that_empties_the_offers_is_offered_for_removal_with_its_count(client, board):
+    response = client.get(LIST, {"city": "Le Soler", "kind": "work_study"})
+    assert response.context["page_obj"].paginator.count == 0
+    offered = {f["query"]: f["count"] for f in response.context["filters_to_remove"]}
+    counts = [
+        client.get(LIST, params).context["page_obj"].paginator.count
+        for params in ({"kind": "work_study"}, {"city": "Le Soler"})
+    ]
+    assert offered == {"kind=work_study": counts[0], "city=Le+Soler": counts[1]}
+    assert all(offered.values())
+
+
 def test_offers_page_without_results_shows_an_empty_state(client, board):
     response = client.get(LIST, {"city": "Tombouctou"})
     assert response.status_code == 200
