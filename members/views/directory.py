@@ -12,9 +12,10 @@ from ..caching import cache_public_response
 from ..filters import CompanyFilter
 from ..models import Company, Sector
 from ..search import ranking
+from ..search.correction import corrected
 from ..search.highlight import decorate
 from .emptied import filters_to_remove
-from .pagination import BadPage, paginate
+from .pagination import BadPage, count_up_to, paginate
 
 # The page counts its results up to this many, then says "more than".
 COUNT_CAP = 1000
@@ -102,16 +103,46 @@ def _counted_sectors(params, filterset, page):
             .annotate(count=F("public_count__companies"))
             .order_by("-count", "name")
         )
-    matching = filterset.qs.order_by().values("pk")
+    if found is None and _known_over_cap(filterset):
+        return None
     if found is None:
-        found = COUNT_CAP + 1 if _known_over_cap(filterset) else matching[: COUNT_CAP + 1].count()
+        found = count_up_to(filterset.qs, COUNT_CAP)
     if found > COUNT_CAP:
         return None
+    matching = filterset.qs.order_by().values("pk")
     return list(
         Sector.objects.filter(companies__in=matching)
         .annotate(count=Count("companies"))
         .order_by("-count", "name")
     )
+
+
+def _did_you_mean(params, filterset, page):
+    """Return ``{"text", "query", "count", "capped"}``: the search spelt with the nearest
+    indexed words (``correction.corrected``), its query string with the other filters,
+    and its results, counted up to ``COUNT_CAP``; or None. Only for a search that found
+    nothing, or only some of its words, and only when the spelling finds results."""
+    run = filterset.search
+    if not run or (page.paginator.count and not run.partial):
+        return None
+    text = corrected(run.query, using=filterset.qs.db)
+    if not text:
+        return None
+    others = params.copy()
+    others["q"] = text
+    others.pop("page", None)
+    spelt = company_filterset(others)
+    if not spelt.is_valid():
+        return None
+    count = count_up_to(spelt.qs, COUNT_CAP)
+    if not count:
+        return None
+    return {
+        "text": text,
+        "query": others.urlencode(),
+        "count": min(count, COUNT_CAP),
+        "capped": count > COUNT_CAP,
+    }
 
 
 def _cities(chosen):
@@ -136,6 +167,7 @@ def company_list(request):
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     decorate(page.object_list, search_query(filterset))
+    context["did_you_mean"] = _did_you_mean(request.GET, filterset, page)
     if not page.paginator.count:
         context["filters_to_remove"] = filters_to_remove(
             request.GET,

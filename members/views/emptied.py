@@ -7,6 +7,8 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from .pagination import count_up_to
+
 # Filters that order the list: removing one never brings a result back.
 ORDER_FILTERS = {"sort"}
 
@@ -46,8 +48,7 @@ def filters_to_remove(params, filterset, *, build, cap=None):
         without = build(others)
         if not without.is_valid():
             continue
-        matching = without.qs.order_by().values("pk")
-        count = matching.count() if cap is None else matching[: cap + 1].count()
+        count = count_up_to(without.qs, cap)
         capped = cap is not None and count > cap
         found.append(
             {

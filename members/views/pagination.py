@@ -12,6 +12,15 @@ PAGE_SIZE = 20
 MAX_OFFSET = 2**63 - 1
 
 
+def count_up_to(queryset, cap):
+    """Return the number of rows of ``queryset``, counted up to ``cap`` + 1 at most
+    (``cap`` + 1 then means "more than ``cap``"), or all of them when ``cap`` is None. The
+    ids alone, unordered: the rows' annotations (a search's rules) would be computed for
+    each row only to be counted."""
+    ids = queryset.order_by().values("pk")
+    return ids.count() if cap is None else ids[: cap + 1].count()
+
+
 class CappedPaginator(Paginator):
     """Count at most ``cap`` + 1 results: past the cap, the page says "more than", and the
     pages go on as long as there are results (the last one is not known: ``num_pages``
@@ -28,9 +37,7 @@ class CappedPaginator(Paginator):
     def count(self):
         if self.over_cap:
             return self.cap + 1
-        # The ids alone: the rows' annotations (the search's rules) would be computed for
-        # each of the cap's rows only to be counted.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return count_up_to(self.object_list, self.cap)
 
     @property
     def capped(self):

@@ -153,6 +153,40 @@ def test_each_filter_that_empties_the_list_is_offered_for_removal_with_its_count
     assert "filters_to_remove" not in found.context  # results: nothing to offer
 
 
+def test_a_search_that_finds_nothing_offers_the_nearest_spelling_with_its_count(client, directory):
+    # "vrom": 4 letters, too short for the search to correct by itself.
+    response = client.get(LIST, {"q": "vrom", "city": "Le Soler", "page": "1"})
+    assert response.context["page_obj"].paginator.count == 0
+    assert response.context["did_you_mean"] == {
+        "text": "Vroom",  # as the company writes it
+        "query": "q=Vroom&city=Le+Soler",  # the other filters kept, the first page
+        "count": 1,
+        "capped": False,
+    }
+    assert re.search(r'<a href="\?q=Vroom&amp;city=Le\+Soler">Vroom</a>', response.text)
+
+
+def test_a_search_that_found_some_of_its_words_offers_the_spelling_that_finds_all(
+    client, directory
+):
+    response = client.get(LIST, {"q": "vrom soler"})
+    assert response.context["search_partial"]  # "soler" alone: Vroom, in Le Soler
+    assert response.context["did_you_mean"]["text"] == "Vroom soler"
+    assert response.context["did_you_mean"]["count"] == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "vroom",  # found: nothing to correct
+        "zzyzx",  # no word near it
+        "vrom perpignan",  # the nearest spelling finds nothing either
+    ],
+)
+def test_no_spelling_is_offered_when_it_would_not_find_more(client, directory, query):
+    assert client.get(LIST, {"q": query}).context["did_you_mean"] is None
+
+
 def test_a_chosen_sector_none_of_the_results_is_in_stays_listed_to_untick(client, directory):
     response = client.get(LIST, {"q": "alaxione", "sector": "jeu-video"})
     facets = {sector.slug: sector.count for sector in response.context["facets"]}
