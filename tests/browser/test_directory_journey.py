@@ -82,3 +82,24 @@ def test_an_answer_for_text_already_erased_opens_no_suggestions(live_server, pag
     page.wait_for_timeout(200)  # the answer's handler runs after the response
     expect(page.get_by_role("listbox", name="Suggestions")).to_be_hidden()
     expect(box).to_have_attribute("aria-expanded", "false")
+
+
+def test_visitor_who_finds_nothing_follows_did_you_mean_then_removes_a_filter(live_server, page):
+    CompanyFactory(trade_name="Vroom", city="Le Soler", description_fr="Casques immersifs.")
+    CompanyFactory(trade_name="Alaxione", city="Perpignan", description_fr="Santé connectée.")
+    nothing = page.get_by_role("heading", name="Aucune entreprise ne correspond à cette recherche")
+    cards = page.locator(".company-card__name")
+
+    page.goto(live_server.url + "/directory/")
+    box = page.get_by_role("combobox", name="Nom, métier, commune…")
+    box.fill("vrom")  # four letters: too short for the search to correct by itself
+    box.press("Enter")
+    expect(nothing).to_be_visible()
+    page.get_by_role("link", name="Vroom").click()  # Vouliez-vous dire Vroom ? (1)
+    expect(cards).to_have_text(["Vroom"])
+
+    page.goto(live_server.url + "/directory/?q=vroom&city=Perpignan")
+    expect(nothing).to_be_visible()
+    page.get_by_role("link", name="Sans « Commune : Perpignan »").click()
+    expect(cards).to_have_text(["Vroom"])
+    assert "city=" not in page.url and "q=vroom" in page.url
