@@ -160,6 +160,22 @@ def test_the_admin_search_uses_the_engine_with_siret_spaces_typos_and_ranking(cl
     assert list(response.context["cl"].result_list) == [register["vroom"]]
 
 
+def test_the_admin_search_keeps_its_ranking_until_staff_sort_by_a_column(client):
+    for name in ("Studio Zèbre", "Agence Studio", "Mouton Studio Graphique"):
+        CompanyFactory(trade_name=name, description_fr="")
+    client.force_login(staff_member(roles.COMMUNICATION))
+    url = reverse("admin:members_company_changelist")
+
+    def listed(**params):
+        changelist = client.get(url, {"q": "studio", **params}).context["cl"]
+        return [company.trade_name for company in changelist.result_list]
+
+    ranked = listed()
+    assert ranked == ["Studio Zèbre", "Agence Studio", "Mouton Studio Graphique"]  # by id
+    assert listed(o="1") == sorted(ranked)  # the trade name column
+    assert listed(o="-1") == sorted(ranked, reverse=True)
+
+
 def test_a_query_with_some_words_unmatched_shows_a_note(client, register):
     response = client.get(LIST, {"q": "vroom xylophone"})
     assert response.context["page_obj"].object_list[0].trade_name == "Vroom"
