@@ -29,12 +29,13 @@ def getlist(query_dict, key):
 
 
 @register.filter
-def has_search(query_dict):
-    """Return whether a query string searches or filters (anything but the page number).
+def has_filters(query_dict):
+    """Return whether a query string filters (anything but the page number and the words
+    searched, whose box is always in sight).
 
     The filter panels start open then, and folded on phones otherwise.
     """
-    return any(value.strip() for key, value in query_dict.items() if key != "page")
+    return any(value.strip() for key, value in query_dict.items() if key not in {"page", "q"})
 
 
 @register.filter

@@ -462,7 +462,11 @@ def test_a_search_typed_while_browsing_by_name_is_ranked_by_relevance(client, di
     assert client.get(API, {"sort": "name"}).status_code == 200
 
 
-def test_the_filter_panel_is_folded_on_phones_until_a_search_is_under_way(client, directory):
-    assert '<details class="filters-panel">' in client.get(LIST).text
-    assert '<details class="filters-panel">' in client.get(LIST, {"page": "1"}).text
-    assert '<details class="filters-panel" open>' in client.get(LIST, {"city": "Perpignan"}).text
+def test_the_filters_fold_below_the_search_box_on_phones_until_one_is_set(client, directory):
+    folded, opened = '<details class="filters-panel">', '<details class="filters-panel" open>'
+    for params in ({}, {"page": "1"}, {"q": "vroom"}):  # the results right below the box
+        page = client.get(LIST, params).text
+        assert folded in page
+        assert page.index('name="q"') < page.index(folded)  # the search box above, in sight
+    assert opened in client.get(LIST, {"city": "Perpignan"}).text
+    assert opened in client.get(LIST, {"q": "vroom", "sort": "name"}).text
