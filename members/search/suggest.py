@@ -12,18 +12,31 @@ LIMIT = 8
 SECTORS = 3
 
 
+def _holds_every_word(name, query):
+    """Return whether ``name`` holds each word of ``query`` (``query.Query``, expanded) as
+    the search finds it: whole (``jeux`` for "Jeu vidéo"), corrected, or as the prefix of
+    the word being typed."""
+    terms = {token.term for token in analyzer.iter_tokens(name) if token.term}
+    for slot in query.slots:
+        for word in slot.words:
+            whole, prefixes = word.terms()
+            if not terms & whole and not any(t.startswith(tuple(prefixes)) for t in terms):
+                return False
+    return True
+
+
 def suggestions(raw, *, using="default"):
-    """Return ``[{"kind", "label", "html", "url"}]``: sectors whose name starts with a typed
-    word first (at most 3), then the best-ranked companies."""
+    """Return ``[{"kind", "label", "html", "url"}]``: the sectors whose name, in the
+    visitor's language, holds every typed word first (at most 3), then the best-ranked
+    companies."""
     run = Search(raw, using=using)
     if not run.query.slots:
         return []
-    prefix = analyzer.name_key(raw)
-    # The sectors are a few dozen: compared folded in Python, as the analyzer folds.
+    # The sectors are a few dozen: compared in Python, in the visitor's language.
     sectors = [
         sector
         for sector in Sector.objects.using(using).order_by("name")
-        if any(analyzer.name_key(name).startswith(prefix) for name in (sector.name, sector.name_en))
+        if _holds_every_word(sector.label, run.query)
     ][:SECTORS]
     found = run.apply(Company.objects.using(using).public()).only(
         "trade_name", "legal_name", "slug"

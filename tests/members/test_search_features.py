@@ -127,6 +127,33 @@ def test_suggestions_return_at_most_8_names_and_sectors_for_a_prefix(client, reg
     assert {result["kind"] for result in data["results"][1:]} == {"company"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("jeux", ["Jeu vidéo"]),  # the plural, as the search reads it
+        ("jeux vid", ["Jeu vidéo"]),
+        ("vidéo", ["Jeu vidéo"]),  # a word of the name, not only its start
+        ("santé", ["E-santé"]),
+        ("e-san", ["E-santé"]),
+        ("virtuelle", ["Réalité virtuelle et métavers"]),
+        ("realite virtulle", ["Réalité virtuelle et métavers"]),  # a typo corrected
+        ("busi", []),  # "Business support" is the English name: not on a French page
+        ("v", []),  # one letter is no prefix
+    ],
+)
+def test_sector_suggestions_read_the_typed_words_as_the_search_does(client, typed, expected):
+    for name, name_en in [
+        ("Jeu vidéo", "Video games"),
+        ("E-santé", "E-health"),
+        ("Réalité virtuelle et métavers", "Virtual reality"),
+        ("Accompagnement d'entreprises", "Business support"),
+    ]:
+        sector = SectorFactory(name=name, name_en=name_en, slug=name_en.lower().replace(" ", "-"))
+        CompanyFactory(trade_name=f"Membre {name_en}", sectors=[sector], description_fr="")
+    results = client.get(SUGGEST, {"q": typed}, HTTP_ACCEPT_LANGUAGE="fr").json()["results"]
+    assert [row["label"] for row in results if row["kind"] == "sector"] == expected
+
+
 def test_suggestions_tolerate_typos_and_never_fail(client, register):
     data = client.get(SUGGEST, {"q": "realité virtulle"}).json()
     assert data["results"][-1]["url"] == register["vroom"].get_absolute_url()
