@@ -26,9 +26,9 @@ def _holds_every_word(name, query):
 
 
 def suggestions(raw, *, using="default"):
-    """Return ``[{"kind", "label", "html", "url"}]``: the sectors whose name, in the
-    visitor's language, holds every typed word first (at most 3), then the best-ranked
-    companies."""
+    """Return ``[{"kind", "label", "html", "url"}]``, with ``"city"`` for a company: the
+    sectors whose name, in the visitor's language, holds every typed word first (at most
+    3), then the best-ranked companies."""
     run = Search(raw, using=using)
     if not run.query.slots:
         return []
@@ -39,7 +39,7 @@ def suggestions(raw, *, using="default"):
         if _holds_every_word(sector.label, run.query)
     ][:SECTORS]
     found = run.apply(Company.objects.using(using).public()).only(
-        "trade_name", "legal_name", "slug"
+        "trade_name", "legal_name", "slug", "city"
     )
     companies = run.top_rows(found, LIMIT - len(sectors))
     return [
@@ -54,6 +54,7 @@ def suggestions(raw, *, using="default"):
         {
             "kind": "company",
             "label": company.display_name,
+            "city": company.city,
             "html": highlight(company.display_name, run.query),
             "url": company.get_absolute_url(),
         }

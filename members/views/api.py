@@ -85,7 +85,8 @@ def api_company_list(request):
 
 @cache_public_response(params=["q"])
 def api_company_suggest(request):
-    """``{"q", "results": [{"kind", "label", "html", "url"}]}``: at most 8 suggestions;
+    """``{"q", "results": [{"kind", "label", "html", "url"}]}`` (a company's with its
+    ``city``): at most 8 suggestions;
     ``html`` is the label with the typed words in ``<mark>``, everything else escaped."""
     raw = request.GET.get("q", "")
     if len(raw) > MAX_QUERY_LENGTH:

@@ -30,6 +30,15 @@
     list.setAttribute("aria-label", input.getAttribute("data-suggest-label") || "");
     list.hidden = true;
     combo.appendChild(list);
+    // Says how many suggestions came, for screen readers (the list itself is silent).
+    var status = document.createElement("div");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    combo.appendChild(status);
+    var announce = function (count) {
+      var text = input.getAttribute(count === 1 ? "data-suggest-one" : "data-suggest-many") || "";
+      status.textContent = count ? text.replace("{count}", count) : "";
+    };
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -38,6 +47,7 @@
     var active = -1;
     var timer = null;
     var latest = 0;
+    var shownFor = null; // the text that the suggestions in the list answer
 
     var choose = function (index) {
       items.forEach(function (item, i) {
@@ -56,8 +66,13 @@
       input.setAttribute("aria-expanded", "false");
       choose(-1);
     };
+    var reveal = function () {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    };
     var open = function (item) { window.location.assign(item.getAttribute("data-url")); };
-    var show = function (results) {
+    var show = function (results, query) {
+      shownFor = query;
       list.textContent = "";
       items = results.map(function (result, i) {
         var item = document.createElement("li");
@@ -67,10 +82,12 @@
         item.setAttribute("data-url", result.url);
         // The server escapes everything but <mark> (members.search.highlight).
         item.innerHTML = result.html;
-        if (result.kind === "sector") {
-          var kind = document.createElement("small");
-          kind.textContent = " · " + (input.getAttribute("data-suggest-sector") || "");
-          item.appendChild(kind);
+        // What tells two names apart: "sector", or the company's town.
+        var detail = result.kind === "sector" ? input.getAttribute("data-suggest-sector") : result.city;
+        if (detail) {
+          var small = document.createElement("small");
+          small.textContent = " · " + detail;
+          item.appendChild(small);
         }
         item.addEventListener("mousedown", function (event) {
           event.preventDefault();
@@ -80,9 +97,9 @@
         return item;
       });
       active = -1;
+      announce(items.length);
       if (items.length) {
-        list.hidden = false;
-        input.setAttribute("aria-expanded", "true");
+        reveal();
       } else {
         close();
       }
@@ -98,12 +115,21 @@
         var asked = ++latest;
         fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-          .then(function (data) { if (asked === latest) { show(data.results || []); } })
+          .then(function (data) { if (asked === latest) { show(data.results || [], query); } })
           .catch(function () { if (asked === latest) { close(); } });
       }, 120);
     });
     input.addEventListener("keydown", function (event) {
-      if (list.hidden || !items.length) {
+      if (!items.length) {
+        return;
+      }
+      if (list.hidden) {
+        // Down arrow opens the last suggestions again, as after Escape.
+        if (event.key === "ArrowDown" && input.value === shownFor) {
+          event.preventDefault();
+          reveal();
+          choose(0);
+        }
         return;
       }
       if (event.key === "ArrowDown") {

@@ -47,7 +47,10 @@ def test_visitor_searches_without_accents_narrows_by_sector_and_opens_a_company(
 def test_visitor_mistypes_two_words_picks_a_suggestion_with_the_keyboard(live_server, page):
     vr = SectorFactory(slug="realite-virtuelle", name="Réalité virtuelle et métavers")
     vroom = CompanyFactory(
-        trade_name="Vroom", sectors=[vr], description_fr="Casques et mondes immersifs."
+        trade_name="Vroom",
+        city="Le Soler",
+        sectors=[vr],
+        description_fr="Casques et mondes immersifs.",
     )
     CompanyFactory(trade_name="Compta Plus", description_fr="Expertise comptable.")
 
@@ -55,13 +58,20 @@ def test_visitor_mistypes_two_words_picks_a_suggestion_with_the_keyboard(live_se
     box = page.get_by_role("combobox", name="Nom, métier, commune…")
     box.press_sequentially("realité virtulle", delay=20)
     options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
-    expect(options).to_have_count(1)
-    expect(options.first).to_contain_text("Vroom")
+    expect(options).to_have_count(2)
+    expect(options.first).to_contain_text("Réalité virtuelle et métavers · secteur")
+    expect(options.nth(1)).to_contain_text("Vroom · Le Soler")  # the town tells names apart
     expect(box).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".search-combo [role=status]")).to_have_text("2 suggestions")
 
-    box.press("ArrowDown")
+    box.press("Escape")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press("ArrowDown")  # opens the same suggestions again, the first one chosen
+    expect(box).to_have_attribute("aria-expanded", "true")
     expect(options.first).to_have_attribute("aria-selected", "true")
-    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id"))
+    box.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.nth(1).get_attribute("id"))
     box.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Vroom")
     assert page.url == live_server.url + vroom.get_absolute_url()

@@ -125,6 +125,7 @@ def test_suggestions_return_at_most_8_names_and_sectors_for_a_prefix(client, reg
         "url": f"{LIST}?sector=vr",
     }
     assert {result["kind"] for result in data["results"][1:]} == {"company"}
+    assert {result["city"] for result in data["results"][1:]} == {"Perpignan"}  # the factory's
 
 
 @pytest.mark.parametrize(
