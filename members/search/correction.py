@@ -23,6 +23,7 @@ SELECT DISTINCT ON (q.i) q.i, w.word
 FROM unnest(%s::text[], %s::int[], %s::int[]) AS q(term, k, i)
 JOIN members_searchword AS w ON w.word %% q.term
 WHERE w.word <> q.term
+    AND length(w.word) BETWEEN length(q.term) - q.k AND length(q.term) + q.k
     AND levenshtein_less_equal(w.word, q.term, q.k) <= q.k
     AND {WORD_COMPANIES} > 0
 ORDER BY q.i, levenshtein(w.word, q.term), {WORD_COMPANIES} DESC, w.word
@@ -45,16 +46,25 @@ def _as_written(term, cursor):
     return None
 
 
+def _found_no_way(word, query):
+    """Whether the search found ``word`` neither whole, nor as a prefix, nor corrected."""
+    return word.term not in query.known and not any(word.levels[1:])
+
+
 def corrected(query, *, using="default"):
-    """Return the text of ``query`` (``query.Query``, after ``expand``) with each word the
-    index does not hold whole replaced by the nearest word it holds, within one edit more
-    than the search allows; or None when no word was replaced. Two queries at most, and
-    two more for each word replaced."""
+    """Return the text of ``query`` (``query.Query``, after ``expand``) with each word that
+    the search found no way (not whole, not as a prefix, not corrected, no synonym; a word
+    of letters) replaced by the nearest word the index holds, within one edit more than
+    the search allows; or None when no word was replaced. One query, and two more for
+    each word replaced."""
+    if query.identifier:
+        return None  # a number: another company's is no spelling of it
     unknown = [
         (word.term, allowed_typos(word.folded) + 1, word.position)
         for slot in query.slots
+        if not slot.synonyms
         for word in slot.words
-        if word.term not in query.known and len(word.folded) >= SHORTEST
+        if _found_no_way(word, query) and len(word.folded) >= SHORTEST and word.folded.isalpha()
     ]
     if not unknown:
         return None

@@ -11,8 +11,9 @@ SNIPPET_WORDS = 24
 ELLIPSIS = "…"
 
 
-def _matcher(query):
-    whole, prefixes = query.highlight_terms
+def term_matcher(whole, prefixes):
+    """Return ``matches(token)``: whether an analyzer token is one of the ``whole`` terms,
+    or starts with one of ``prefixes`` (as a term or as written, folded)."""
     prefixes = tuple(prefixes)
 
     def matches(token):
@@ -25,6 +26,10 @@ def _matcher(query):
         )
 
     return matches
+
+
+def _matcher(query):
+    return term_matcher(*query.highlight_terms)
 
 
 def _marked(text, found, matches, start=0, end=None):

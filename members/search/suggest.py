@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from ..models import Company, Sector
 from . import analyzer
-from .highlight import highlight
+from .highlight import highlight, term_matcher
 from .ranking import Search
 
 LIMIT = 8
@@ -16,11 +16,12 @@ def _holds_every_word(name, query):
     """Return whether ``name`` holds each word of ``query`` (``query.Query``, expanded) as
     the search finds it: whole (``jeux`` for "Jeu vidéo"), corrected, or as the prefix of
     the word being typed."""
-    terms = {token.term for token in analyzer.iter_tokens(name) if token.term}
+    found = analyzer.tokens(name)
     for slot in query.slots:
         for word in slot.words:
             whole, prefixes = word.terms()
-            if not terms & whole and not any(t.startswith(tuple(prefixes)) for t in terms):
+            matches = term_matcher(whole, prefixes | word.prefixes)
+            if not any(matches(token) for token in found):
                 return False
     return True
 

@@ -45,6 +45,29 @@ def _known_over_cap(filterset):
     return bool(run) and filterset.searches_only() and run.more_than(COUNT_CAP)
 
 
+def _widened(params, filterset):
+    """Return the filterset of ``params`` whose search, which found nothing, settles for
+    the companies with the most of its words (``Search.widen``)."""
+    run = filterset.search
+    run.widen()
+    filterset = company_filterset(params, search_run=run)
+    filterset.is_valid()
+    return filterset
+
+
+def _results(params):
+    """Return the number of results the directory shows for ``params``, found as
+    ``search_page`` finds them and counted up to ``COUNT_CAP`` + 1; None when the
+    parameters are not valid."""
+    filterset = company_filterset(params)
+    if not filterset.is_valid():
+        return None
+    found = count_up_to(filterset.qs, COUNT_CAP)
+    if not found and filterset.search and filterset.search.can_widen():
+        found = count_up_to(_widened(params, filterset).qs, COUNT_CAP)
+    return found
+
+
 def search_page(request, filterset):
     """Return (filterset, page) of the results, counted up to ``COUNT_CAP``; when a search
     of several words finds nothing, look again for the companies with the most of them
@@ -54,13 +77,14 @@ def search_page(request, filterset):
     run = filterset.search
     page = paginate(queryset, request.GET, cap=COUNT_CAP, over_cap=_known_over_cap(filterset))
     if run and run.can_widen() and not page.paginator.count:
-        run.widen()
-        filterset = company_filterset(request.GET, search_run=run)
-        filterset.is_valid()
+        filterset = _widened(request.GET, filterset)
         page = paginate(filterset.qs, request.GET, cap=COUNT_CAP)
-    if run and page.paginator.count > ranking.STAGED_FROM:
+    # The last row of the pages the count covers.
+    covered = page.paginator.cap + page.paginator.per_page
+    if run and page.paginator.count > ranking.STAGED_FROM and page.end_index() <= covered:
         # Many matches: read only the rows up to this page's (the same rows, in the same
-        # order, as ranking every match).
+        # order, as ranking every match). Past the pages the count covers, PostgreSQL
+        # ranks every match instead: it costs less than reading every row before the page.
         rows = run.first_rows(filterset.qs, page.end_index())
         if rows is not None:
             page.object_list = rows[page.start_index() - 1 :]
@@ -109,6 +133,8 @@ def _counted_sectors(params, filterset, page):
         found = count_up_to(filterset.qs, COUNT_CAP)
     if found > COUNT_CAP:
         return None
+    if not found:
+        return []  # no result: every sector listed, without a count
     matching = filterset.qs.order_by().values("pk")
     return list(
         Sector.objects.filter(companies__in=matching)
@@ -170,10 +196,7 @@ def company_list(request):
     context["did_you_mean"] = _did_you_mean(request.GET, filterset, page)
     if not page.paginator.count:
         context["filters_to_remove"] = filters_to_remove(
-            request.GET,
-            filterset,
-            build=lambda params: company_filterset(params, search_run=filterset.search),
-            cap=COUNT_CAP,
+            request.GET, filterset, results=_results, cap=COUNT_CAP
         )
     context.update(
         page_obj=page,

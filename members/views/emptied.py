@@ -7,8 +7,6 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .pagination import count_up_to
-
 # Filters that order the list: removing one never brings a result back.
 ORDER_FILTERS = {"sort"}
 
@@ -26,33 +24,38 @@ def _shown(field, value):
     return str(value).strip()
 
 
-def filters_to_remove(params, filterset, *, build, cap=None):
+def filters_to_remove(params, filterset, *, results, cap=None):
     """Return, for each filter set in ``params`` (a QueryDict) that the valid
     ``filterset`` applies, ``{"label", "value", "query", "count", "capped"}``: the
     filter's label and value as shown, the query string of the same list without it (on
-    its first page), and its number of results, counted up to ``cap`` if given
-    (``capped`` past it). ``build(params)`` returns the filterset of other parameters.
-    One count a filter: for an empty list only."""
+    its first page), and its number of results, ``results(params)`` (None when those
+    parameters are not valid), shown up to ``cap`` if given (``capped`` past it).
+
+    Only when two filters or more are set: without the only one, the list is whole (the
+    empty state's own link). One count a filter, for an empty list only."""
     data = filterset.form.cleaned_data
-    found = []
+    set_filters = []
     for name, field in filterset.form.fields.items():
         value = data.get(name)
         if name in ORDER_FILTERS or name not in params or value is None:
             continue
         shown = _shown(field, value)
-        if not shown:  # set to nothing ("", no sector): nothing to remove
-            continue
+        if shown:  # set to nothing ("", no sector): nothing to remove
+            set_filters.append((name, field.label, shown))
+    if len(set_filters) < 2:
+        return []
+    found = []
+    for name, label, shown in set_filters:
         others = params.copy()
         others.pop(name, None)
         others.pop("page", None)
-        without = build(others)
-        if not without.is_valid():
+        count = results(others)
+        if count is None:
             continue
-        count = count_up_to(without.qs, cap)
         capped = cap is not None and count > cap
         found.append(
             {
-                "label": field.label,
+                "label": label,
                 "value": shown,
                 "query": others.urlencode(),
                 "count": cap if capped else count,

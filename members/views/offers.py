@@ -8,7 +8,7 @@ from ..caching import cache_public_response
 from ..filters import OfferFilter
 from ..models import Offer
 from .emptied import filters_to_remove
-from .pagination import BadPage, paginate
+from .pagination import BadPage, count_up_to, paginate
 
 
 def offer_filterset(params):
@@ -23,6 +23,12 @@ def _offer_places():
     return [label for _value, label in towns.town_choices(places)]
 
 
+def _offers(params):
+    """Return the number of open offers for ``params``, or None when they are not valid."""
+    filterset = offer_filterset(params)
+    return count_up_to(filterset.qs, None) if filterset.is_valid() else None
+
+
 @cache_public_response(params=[*OfferFilter.base_filters, "page"])
 def offer_list(request):
     filterset = offer_filterset(request.GET)
@@ -34,9 +40,7 @@ def offer_list(request):
     except BadPage as exc:
         raise Http404(str(exc)) from exc
     if not page.paginator.count:
-        context["filters_to_remove"] = filters_to_remove(
-            request.GET, filterset, build=offer_filterset
-        )
+        context["filters_to_remove"] = filters_to_remove(request.GET, filterset, results=_offers)
     context.update(page_obj=page, offers=page.object_list)
     return render(request, "members/offer_list.html", context)
 

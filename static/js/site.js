@@ -62,6 +62,7 @@
     };
     var close = function () {
       latest += 1; // an answer still on its way is for text no longer there
+      announce(0);
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       choose(-1);
@@ -106,6 +107,7 @@
     };
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
+      latest += 1; // the text changed: an answer on its way is for the old one
       var query = input.value;
       if (query.trim().length < 2) {
         close();

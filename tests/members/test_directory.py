@@ -181,10 +181,53 @@ def test_a_search_that_found_some_of_its_words_offers_the_spelling_that_finds_al
         "vroom",  # found: nothing to correct
         "zzyzx",  # no word near it
         "vrom perpignan",  # the nearest spelling finds nothing either
+        "412345678",  # a number: another company's is no spelling of it
     ],
 )
 def test_no_spelling_is_offered_when_it_would_not_find_more(client, directory, query):
+    CompanyFactory(trade_name="Numéro 412345679", siret="41234567900018")
     assert client.get(LIST, {"q": query}).context["did_you_mean"] is None
+
+
+def test_no_spelling_is_offered_for_words_the_search_found_another_way(client, directory):
+    response = client.get(LIST, {"q": "alaxone soler"})
+    assert response.context["search_partial"]  # no company with both: some words, then
+    assert response.context["did_you_mean"] is None  # "alaxone" corrected, "soler" whole
+
+
+def test_a_word_longer_than_levenshtein_reads_is_never_compared(client, directory):
+    """PostgreSQL's levenshtein() refuses words over 255 characters (a 500), and anyone
+    who edits a description may paste one."""
+    pasted = "abcdefghijklmnopqrstuvwxy" * 12  # 300 letters
+    CompanyFactory(trade_name="Longue", description_fr=pasted)
+    response = client.get(LIST, {"q": "z" + pasted[1:200]})  # near it, in trigrams
+    assert response.status_code == 200
+    assert response.context["did_you_mean"] is None
+
+
+def test_each_removal_counts_what_its_page_shows_after_a_search_settled_for_some_words(
+    client, sectors
+):
+    games, health = sectors
+    for name in ("Vroom Studio", "Vroom", "Studio Pixel"):
+        CompanyFactory(trade_name=name, sectors=[games])
+    response = client.get(LIST, {"q": "vroom studio", "sector": "e-sante"})
+    assert response.context["page_obj"].paginator.count == 0
+    offered = {f["query"]: f["count"] for f in response.context["filters_to_remove"]}
+    assert offered == {"sector=e-sante": 0, "q=vroom+studio": 1}
+    linked = client.get(LIST, {"q": "vroom studio"}).context["page_obj"]
+    assert [company.trade_name for company in linked] == ["Vroom Studio"]
+
+
+def test_one_filter_alone_is_not_offered_for_removal_nor_counted(
+    client, directory, django_assert_num_queries
+):
+    # The version, the towns, the typo lookup, the page's count, the nearest spelling of
+    # "xylophone" (none), the cluster's identity, the sectors to list: nothing counted
+    # for the empty state's filters, nor by sector.
+    with django_assert_num_queries(7):
+        response = client.get(LIST, {"q": "xylophone"})
+    assert response.context["filters_to_remove"] == []
 
 
 def test_a_chosen_sector_none_of_the_results_is_in_stays_listed_to_untick(client, directory):
@@ -257,6 +300,25 @@ def test_api_pages_lead_on_past_the_cap_to_the_last_result(client, past_the_cap,
         url, asked = answer["next"], None  # the next URL holds the parameters
     assert names == past_the_cap
     assert client.get(API, {**params, "page": 5}).status_code == 404
+
+
+def test_a_search_reads_staged_only_the_pages_its_count_covers(client, past_the_cap, monkeypatch):
+    """Past them, PostgreSQL ranks every match: reading staged every row before page
+    1,500 of a common word would cost more."""
+    tops = []
+    first_rows = ranking.Search.first_rows
+
+    def recorded(run, queryset, top):
+        tops.append(top)
+        return first_rows(run, queryset, top)
+
+    monkeypatch.setattr(ranking.Search, "first_rows", recorded)
+    names = [
+        [row["name"] for row in client.get(API, {"q": "atelier", "page": n}).json()["results"]]
+        for n in (1, 2, 3, 4)
+    ]
+    assert names == [past_the_cap[i : i + 2] for i in (0, 2, 4, 6)]
+    assert tops == [2, 4]  # the cap (3) and a page: rows 1 to 5
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "atelier"}])

@@ -202,6 +202,7 @@ def test_the_admin_search_keeps_its_ranking_until_staff_sort_by_a_column(client)
     assert ranked == ["Studio Zèbre", "Agence Studio", "Mouton Studio Graphique"]  # by id
     assert listed(o="1") == sorted(ranked)  # the trade name column
     assert listed(o="-1") == sorted(ranked, reverse=True)
+    assert listed(o="99") == listed(o="5") == ranked  # no such column; an unsortable one
 
 
 def test_a_query_with_some_words_unmatched_shows_a_note(client, register):
