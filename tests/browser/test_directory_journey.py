@@ -2,6 +2,7 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
+from tests.browser.images import expect_image_shown
 from tests.members.factories import CompanyFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,8 +40,7 @@ def test_visitor_searches_without_accents_narrows_by_sector_and_opens_a_company(
     page.get_by_role("link", name="Vroom").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vroom")
     logo = page.get_by_role("img", name="Logo de Vroom")
-    expect(logo).to_be_visible()
-    assert logo.evaluate("image => image.naturalWidth") > 0
+    expect_image_shown(logo)
     expect(page.locator(".company__description")).to_contain_text("réalité virtuelle")
 
 

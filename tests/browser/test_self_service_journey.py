@@ -1,6 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.images import expect_image_shown
 from tests.members.factories import RepresentativeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,8 +55,7 @@ def test_representative_edits_staff_approve_and_the_public_page_changes(
     page.goto(live_server.url + "/directory/vroom/")
     expect(page.locator(".company__description")).to_have_text("Nouvelle présentation de Vroom.")
     logo_image = page.get_by_role("img", name="Logo de Vroom")
-    expect(logo_image).to_be_visible()
-    assert logo_image.evaluate("image => image.naturalWidth") > 0
+    expect_image_shown(logo_image)
 
 
 def test_a_representative_logs_in_with_the_address_a_phone_capitalised(live_server, page):
