@@ -115,6 +115,14 @@ def validate_naf(value):
         )
 
 
+def vat_of_siren(siren):
+    """Return the French intra-EU VAT number of a 9-digit SIREN: "FR", a two-digit key,
+    the SIREN. The key is (12 + 3 × (SIREN mod 97)) mod 97, the checksum that
+    python-stdnum's ``fr.tva`` verifies (it has no function that computes it)."""
+    key = (12 + 3 * (int(siren) % 97)) % 97
+    return f"FR{key:02d}{siren}"
+
+
 def siren_of_vat(value):
     """Return the SIREN inside a French VAT number, or None for other countries."""
     if value and value.startswith("FR") and len(value) == 13:

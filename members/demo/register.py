@@ -10,6 +10,7 @@ from stdnum import luhn
 
 from .. import search
 from ..caching import bump_public_version
+from ..identifiers import vat_of_siren
 from ..models import (
     Company,
     Country,
@@ -45,6 +46,12 @@ def make_siret(rng, taken):
             return siret
 
 
+def _vat(siret):
+    """The VAT number of a French company's SIRET, or "" without one (no rng: the other
+    generated values stay as they were)."""
+    return vat_of_siren(siret[:9]) if siret else ""
+
+
 def generated_company(rng, *, number, sectors_by_slug, taken_sirets, slug_suffix=""):
     """Build (unsaved) one plausible member company and the sectors it belongs to."""
     trade_name = f"{rng.choice(NAME_FIRST)} {rng.choice(NAME_CORE)} {rng.choice(NAME_LAST)}"
@@ -61,6 +68,7 @@ def generated_company(rng, *, number, sectors_by_slug, taken_sirets, slug_suffix
         slug=slug,
         siret=siret,
         siren=siret[:9],
+        vat_number=_vat(siret),
         legal_form=form,
         city=city,
         postcode=postcode,
@@ -137,7 +145,9 @@ def seed_cluster():
             continue
         rng = random.Random(f"{DEMO_SEED}-{data['slug']}")
         siret = make_siret(rng, taken_sirets) if data.get("country", "FR") == "FR" else ""
-        company = Company(siret=siret, siren=siret[:9], published=True, **data)
+        company = Company(
+            siret=siret, siren=siret[:9], vat_number=_vat(siret), published=True, **data
+        )
         pairs.append((company, [sectors[s] for s in sector_slugs]))
     for number in range(1, DEMO_GENERATED_MEMBERS + 1):
         # One generator a company, so that each demo company is the same on every run

@@ -7,6 +7,7 @@ from stdnum import luhn
 from stdnum.eu import vat as stdnum_vat
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
 
 from members.fields import NafCodeField, SirenField, SiretField, VatNumberField
 from members.identifiers import (
@@ -19,6 +20,7 @@ from members.identifiers import (
     validate_siren,
     validate_siret,
     validate_vat,
+    vat_of_siren,
 )
 from members.models import Company
 
@@ -369,3 +371,9 @@ def test_company_year_founded_in_the_future_is_rejected():
 @pytest.mark.django_db
 def test_company_year_founded_this_year_is_accepted():
     build_company(year_founded=timezone.localdate().year).full_clean()
+
+
+@pytest.mark.parametrize("siren", ["732829320", "404833048", "000000001"])
+def test_the_vat_number_of_a_siren_is_the_one_stdnum_checks(siren):
+    assert stdnum_tva.is_valid(vat_of_siren(siren))
+    assert siren_of_vat(vat_of_siren(siren)) == siren

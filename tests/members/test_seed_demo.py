@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
 
 from members.models import (
     Company,
@@ -75,6 +76,20 @@ def test_every_seeded_siret_is_valid_unique_and_begins_with_the_siren(seeded):
     assert all(stdnum_siret.is_valid(c.siret) for c in companies)
     assert all(c.siret[:9] == c.siren for c in companies)
     assert len({c.siret for c in companies}) == len(companies)
+
+
+def test_every_seeded_french_company_has_its_vat_number_and_is_found_by_it(seeded, client):
+    """The directory finds a company by its VAT number: the demo shows it."""
+    companies = list(Company.objects.exclude(siret=""))
+    assert all(stdnum_tva.is_valid(c.vat_number) for c in companies)
+    assert all(c.vat_number[4:] == c.siren for c in companies)
+    assert not Company.objects.filter(siret="").exclude(vat_number="").exists()
+    company = companies[0]
+    spaced = (
+        f"{company.vat_number[:4]} {company.siren[:3]} {company.siren[3:6]} {company.siren[6:]}"
+    )
+    found = client.get("/api/companies/", {"q": spaced}).json()["results"]
+    assert found[0]["slug"] == company.slug
 
 
 def test_seeded_companies_pass_the_model_validation(seeded):
