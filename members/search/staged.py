@@ -163,11 +163,15 @@ def _window(plain, conditions, bound, top):
     return window
 
 
-def _bound(queryset, walk=None):
-    """Return the id of the ``walk``-th public company (``WALK`` by default), or None when
-    there are fewer."""
-    public = _Plain(queryset.model.objects.using(queryset.db).public())
-    found = public.ids(limit=1, offset=(walk or WALK) - 1)
+def _public(queryset):
+    """Return the ``_Plain`` reader of the public companies of ``queryset``'s database."""
+    return _Plain(queryset.model.objects.using(queryset.db).public())
+
+
+def _bound(public, walk=WALK):
+    """Return the id of the ``walk``-th public company (``public``: ``_public``), or None
+    when there are fewer."""
+    found = public.ids(limit=1, offset=walk - 1)
     return found[0] if found else None
 
 
@@ -211,7 +215,7 @@ def walk_buckets(queryset, conditions, top):
     (``_window``), and only the rest of a bucket that did not fill there is read through
     the text indexes.
     """
-    bound = _bound(queryset)
+    bound = _bound(_public(queryset))
     plain = _Plain(queryset)
     ids, found = [], {}
     with _planned(queryset.db) as use:
@@ -322,11 +326,11 @@ def threshold(query, queryset, top, keys):
     or still too low a bar), None: the caller ranks them all.
     """
     failed = None  # the last bar that no index could look beyond
-    plain = _Plain(queryset)
+    plain, public = _Plain(queryset), _public(queryset)
     with _planned(queryset.db) as use:
         for walk in (WALK, WIDEN * WALK):
             use("walk")
-            bound = _bound(queryset, walk)
+            bound = _bound(public, walk)
             if bound is None:
                 return None
             window = plain.ranked(keys, ("id <= %s", [bound]), limit=top)

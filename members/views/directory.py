@@ -15,7 +15,7 @@ from ..search import ranking
 from ..search.correction import corrected
 from ..search.highlight import decorate
 from .emptied import filters_to_remove
-from .pagination import BadPage, count_up_to, paginate
+from .pagination import BadPage, capped_count, count_up_to, paginate
 
 # The page counts its results up to this many, then says "more than".
 COUNT_CAP = 1000
@@ -127,9 +127,9 @@ def _counted_sectors(params, filterset, page):
             .annotate(count=F("public_count__companies"))
             .order_by("-count", "name")
         )
-    if found is None and _known_over_cap(filterset):
-        return None
     if found is None:
+        if _known_over_cap(filterset):
+            return None
         found = count_up_to(filterset.qs, COUNT_CAP)
     if found > COUNT_CAP:
         return None
@@ -163,12 +163,7 @@ def _did_you_mean(params, filterset, page):
     count = count_up_to(spelt.qs, COUNT_CAP)
     if not count:
         return None
-    return {
-        "text": text,
-        "query": others.urlencode(),
-        "count": min(count, COUNT_CAP),
-        "capped": count > COUNT_CAP,
-    }
+    return {"text": text, "query": others.urlencode(), **capped_count(count, COUNT_CAP)}
 
 
 def _cities(chosen):

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from .pagination import capped_count
+
 # Filters that order the list: removing one never brings a result back.
 ORDER_FILTERS = {"sort"}
 
@@ -50,16 +52,13 @@ def filters_to_remove(params, filterset, *, results, cap=None):
         others.pop(name, None)
         others.pop("page", None)
         count = results(others)
-        if count is None:
-            continue
-        capped = cap is not None and count > cap
-        found.append(
-            {
-                "label": label,
-                "value": shown,
-                "query": others.urlencode(),
-                "count": cap if capped else count,
-                "capped": capped,
-            }
-        )
+        if count is not None:
+            found.append(
+                {
+                    "label": label,
+                    "value": shown,
+                    "query": others.urlencode(),
+                    **capped_count(count, cap),
+                }
+            )
     return found

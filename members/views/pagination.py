@@ -21,6 +21,13 @@ def count_up_to(queryset, cap):
     return ids.count() if cap is None else ids[: cap + 1].count()
 
 
+def capped_count(count, cap):
+    """Return ``{"count", "capped"}`` of a ``count_up_to`` result, as the pages show it:
+    ``cap`` and ``capped`` past the cap ("more than ``cap``"), else the count itself."""
+    capped = cap is not None and count > cap
+    return {"count": cap if capped else count, "capped": capped}
+
+
 class CappedPaginator(Paginator):
     """Count at most ``cap`` + 1 results: past the cap, the page says "more than", and the
     pages go on as long as there are results (the last one is not known: ``num_pages``
